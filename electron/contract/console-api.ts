@@ -1,0 +1,136 @@
+/**
+ * The one typed map between the console and the cloud. The Electron preload and the web
+ * console's WebSocket both carry exactly these channels; the host implements them once
+ * (electron/host/console-api.ts). Every AWS action goes through `aws.call`, i.e. through the
+ * same operations the AWS endpoint serves. Types only.
+ */
+import type { AwsErrorShape, ServiceName } from './aws-api';
+
+export interface AwsCall {
+  service: ServiceName;
+  operation: string;
+  region: string;
+  input?: unknown;
+}
+
+export type ServiceStatus = 'running' | 'not-implemented';
+
+export interface LabInfo {
+  version: string;
+  /** Where the console runs: the Electron app or a browser on `cloudlab serve`. */
+  shell: 'desktop' | 'web';
+  accountId: string;
+  /** The AWS endpoint URL for the CLI and SDKs, or null when the listener is off. */
+  endpoint: string | null;
+  consoleUrl: string | null;
+  listeners: ListenerInfo;
+  workspace: string | null;
+  deterministic: boolean;
+  seed: string | null;
+  services: Record<string, ServiceStatus>;
+  /** What start-up repaired, for a banner. */
+  notes: string[];
+}
+
+export interface ListenerInfo {
+  host: string;
+  port: number | null;
+  sshPort: number | null;
+  dnsPort: number | null;
+  /** Listeners named on the command line whose service does not exist yet. */
+  pending: string[];
+}
+
+export interface RegionSummary {
+  code: string;
+  name: string;
+  group: string;
+  city: string;
+  country: string;
+  latitude: number;
+  longitude: number;
+  optIn: boolean;
+  launched: string;
+  availabilityZones: number;
+  localZones: number;
+}
+
+export interface EdgeLocationSummary {
+  code: string;
+  city: string;
+  country: string;
+  latitude: number;
+  longitude: number;
+}
+
+export interface ConsoleCatalogue {
+  regions: RegionSummary[];
+  edgeLocations: EdgeLocationSummary[];
+}
+
+export interface AccessKeySummary {
+  accessKeyId: string;
+  secretAccessKey: string;
+  status: 'Active' | 'Inactive';
+}
+
+export interface CredentialsInfo {
+  accountId: string;
+  accountAlias: string | null;
+  principalArn: string;
+  accessKeys: AccessKeySummary[];
+  endpoint: string | null;
+}
+
+export interface ClockInfo {
+  /** Simulated epoch milliseconds when read. */
+  now: number;
+  speed: number;
+  paused: boolean;
+  deterministic: boolean;
+}
+
+export interface ClockChange {
+  speed?: number;
+  paused?: boolean;
+  advanceMs?: number;
+}
+
+export interface ConsoleApi {
+  'aws.call': { args: AwsCall; result: unknown };
+  'lab.info': { args: null; result: LabInfo };
+  'lab.catalogue': { args: null; result: ConsoleCatalogue };
+  'lab.credentials': { args: null; result: CredentialsInfo };
+  'lab.clock': { args: ClockChange | null; result: ClockInfo };
+  'lab.region-opt-in': { args: { region: string; enabled: boolean }; result: null };
+}
+
+export type ConsoleChannel = keyof ConsoleApi;
+export type ArgsOf<C extends ConsoleChannel> = ConsoleApi[C]['args'];
+export type ResultOf<C extends ConsoleChannel> = ConsoleApi[C]['result'];
+
+export interface CloudEventShape {
+  topic: string;
+  account?: string;
+  region?: string;
+  at: number;
+  data?: unknown;
+}
+
+export interface ConsoleEvents {
+  'cloud.event': CloudEventShape;
+  /** The transport lost or regained its connection (web console). */
+  'transport.status': { connected: boolean };
+}
+
+export type Envelope<T> = { ok: true; result: T } | { ok: false; error: AwsErrorShape };
+
+/** What both transports give the renderer. */
+export interface ConsoleTransport {
+  invoke<C extends ConsoleChannel>(channel: C, args: ArgsOf<C>): Promise<Envelope<ResultOf<C>>>;
+  on<E extends keyof ConsoleEvents>(event: E, listener: (payload: ConsoleEvents[E]) => void): () => void;
+}
+
+/** Name of the single IPC channel pair (used only by the two bridge files). */
+export const IPC_INVOKE = 'cloudlab:invoke';
+export const IPC_EVENT = 'cloudlab:event';

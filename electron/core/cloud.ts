@@ -1,0 +1,192 @@
+/**
+ * The simulated cloud: the kernel (store, clock, IDs, events, accounts, settings), the
+ * infrastructure catalogue and the services, opened on one workspace. Cloud.invoke() is the
+ * single door to every operation; the gateway, the Electron IPC bridge and the console's
+ * WebSocket are adapters in front of it.
+ */
+import { Catalogue } from './infra/catalogue';
+import { Accounts, accountMigrations, type Principal } from './kernel/accounts';
+import { DETERMINISTIC_EPOCH, SimClock, type ClockState } from './kernel/clock';
+import { AwsError, isAwsError, notImplemented, WorkspaceError } from './kernel/errors';
+import { EventBus } from './kernel/events';
+import { Ids, idMigrations } from './kernel/ids';
+import { Settings, settingsMigrations } from './kernel/settings';
+import { Store, type CheckpointPolicy } from './kernel/store';
+import type { CallSource, OperationContext, ServiceDefinition } from './service';
+import { services as allServices } from './services';
+
+export interface CloudOptions {
+  /** Workspace directory, or null for an in-memory cloud. */
+  dataDir: string | null;
+  /** Where `catalogue/` and `models/` live. */
+  resourcesDir: string;
+  /** Deterministic mode: seeded IDs and a clock starting at a fixed instant. */
+  seed?: string | null;
+  recover?: boolean;
+  checkpoint?: Partial<CheckpointPolicy>;
+  realNow?: () => number;
+}
+
+export interface InvokeRequest {
+  service: string;
+  operation: string;
+  input: unknown;
+  region: string;
+  principal: Principal;
+  source: CallSource;
+  requestId?: string;
+}
+
+export type ServiceStatus = 'running' | 'not-implemented';
+
+export interface CloudHealth {
+  status: 'ok';
+  services: Record<string, ServiceStatus>;
+}
+
+interface WorkspaceInfo {
+  createdAt: number;
+  seed: string | null;
+}
+
+interface PersistedClock {
+  /** Simulated minus real milliseconds when saved. */
+  offset: number;
+  speed: number;
+  paused: boolean;
+}
+
+export class Cloud {
+  readonly services: ReadonlyMap<string, ServiceDefinition>;
+  private unsubscribeClock: () => void = () => undefined;
+
+  private constructor(
+    readonly store: Store,
+    readonly clock: SimClock,
+    readonly ids: Ids,
+    readonly events: EventBus,
+    readonly accounts: Accounts,
+    readonly settings: Settings,
+    readonly catalogue: Catalogue,
+    readonly workspace: WorkspaceInfo,
+  ) {
+    this.services = new Map(allServices.map((s) => [s.name, s]));
+  }
+
+  static async open(options: CloudOptions): Promise<Cloud> {
+    const catalogue = Catalogue.load(options.resourcesDir);
+    const store = await Store.open({
+      dir: options.dataDir,
+      recover: options.recover,
+      checkpoint: options.checkpoint,
+    });
+    try {
+      await store.migrate([
+        ...accountMigrations,
+        ...idMigrations,
+        ...settingsMigrations,
+        ...allServices.flatMap((s) => s.migrations ?? []),
+      ]);
+      const settings = new Settings(store);
+      const realNow = options.realNow ?? Date.now;
+      const seed = options.seed ?? null;
+      let workspace = settings.get<WorkspaceInfo>('workspace');
+      if (!workspace) {
+        workspace = { createdAt: seed !== null ? DETERMINISTIC_EPOCH : realNow(), seed };
+        await settings.set('workspace', workspace);
+      } else if (options.seed !== undefined && options.seed !== null && workspace.seed !== options.seed) {
+        throw new WorkspaceError(
+          workspace.seed === null
+            ? `This workspace was created without --seed, so it cannot become deterministic. Use a new --data directory for --seed ${options.seed}.`
+            : `This workspace was created with --seed ${workspace.seed}, not ${options.seed}. Use a new --data directory.`,
+        );
+      }
+      const saved = settings.get<PersistedClock>('clock');
+      const now = realNow();
+      const clock = new SimClock(
+        saved
+          ? { simAnchor: now + saved.offset, realAnchor: now, speed: saved.speed, paused: saved.paused }
+          : { simAnchor: workspace.seed !== null ? DETERMINISTIC_EPOCH : now, realAnchor: now },
+        realNow,
+      );
+      const cloud = new Cloud(
+        store,
+        clock,
+        new Ids(workspace.seed),
+        new EventBus(),
+        new Accounts(store),
+        settings,
+        catalogue,
+        workspace,
+      );
+      if (!saved && workspace.seed !== null) await cloud.saveClock();
+      cloud.unsubscribeClock = clock.onChange((state) => {
+        void cloud.saveClock();
+        cloud.events.publish({ topic: 'clock.changed', at: clock.now(), data: state });
+      });
+      return cloud;
+    } catch (e) {
+      await store.close();
+      throw e;
+    }
+  }
+
+  /** Run one operation. Every adapter calls this and nothing else. */
+  async invoke(request: InvokeRequest): Promise<unknown> {
+    const service = this.services.get(request.service);
+    if (!service) throw new AwsError('UnknownService', `Cloud Lab has no service named ${request.service}.`);
+    const region = this.catalogue.region(request.region);
+    if (!region) throw new AwsError('InvalidRegion', `Cloud Lab does not know the region ${request.region}.`);
+    const operation = (service.operations as Record<string, unknown>)[request.operation];
+    if (typeof operation !== 'function') throw notImplemented(service.title, request.operation);
+    const ctx: OperationContext = {
+      cloud: this,
+      principal: request.principal,
+      region,
+      requestId: request.requestId ?? this.ids.requestId(),
+      source: request.source,
+    };
+    try {
+      return await (operation as (ctx: OperationContext, input: unknown) => unknown)(ctx, request.input ?? {});
+    } catch (e) {
+      if (isAwsError(e)) throw e;
+      // A bug in Cloud Lab, not the caller's fault: say so as AWS would, keep the detail.
+      const err = new AwsError('InternalFailure', `Cloud Lab failed while running ${request.operation}: ${(e as Error).message}`, {
+        status: 500,
+      });
+      err.cause = e;
+      throw err;
+    }
+  }
+
+  health(): CloudHealth {
+    const services: Record<string, ServiceStatus> = {};
+    for (const s of this.services.values()) {
+      services[s.name] = Object.keys(s.operations).length > 0 ? 'running' : 'not-implemented';
+    }
+    return { status: 'ok', services };
+  }
+
+  /** Change the simulated clock (console settings, lab scripts). */
+  setClock(change: { speed?: number; paused?: boolean; advanceMs?: number }): ClockState {
+    if (change.speed !== undefined) this.clock.setSpeed(change.speed);
+    if (change.paused === true) this.clock.pause();
+    if (change.paused === false) this.clock.resume();
+    if (change.advanceMs !== undefined) this.clock.advance(change.advanceMs);
+    return this.clock.snapshot();
+  }
+
+  private async saveClock(): Promise<void> {
+    const s = this.clock.snapshot();
+    await this.settings
+      .set('clock', { offset: s.simAnchor - s.realAnchor, speed: s.speed, paused: s.paused } satisfies PersistedClock)
+      .catch(() => undefined);
+  }
+
+  async close(): Promise<void> {
+    this.unsubscribeClock();
+    if (this.settings.get('clock')) await this.saveClock();
+    this.clock.dispose();
+    await this.store.close();
+  }
+}

@@ -1,0 +1,407 @@
+/**
+ * The one store every piece of state goes through: SQLite (sql.js, in memory) made durable by
+ * a write-ahead journal and periodic checkpoints.
+ *
+ *  - `write(fn)` runs `fn` as one SQLite transaction, appends the statements it executed to the
+ *    journal and resolves only after the journal is flushed to disk. An acknowledged write
+ *    therefore survives `kill -9`.
+ *  - `checkpoint()` exports the database to `cloudlab.db` (write temp, fsync, rename) and drops
+ *    the journal files it covers. The database remembers the last sequence number it contains,
+ *    so replay after a crash skips what the checkpoint already holds.
+ *  - Start-up loads the database, replays the journal and applies new schema migrations.
+ *    Damage is reported with the files involved; with `recover` those files are moved into
+ *    `damaged-<time>/` and a fresh workspace is started. Nothing is ever reset silently.
+ *
+ * Writes must be synchronous functions: sql.js has one connection, and a transaction that
+ * awaited would interleave with others.
+ */
+import initSqlJs, { type Database, type SqlJsStatic, type Statement } from 'sql.js';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { promises as fsp } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { BlobStore } from './blobs';
+import { WorkspaceError } from './errors';
+import { Journal, syncDir, type JournalRecord, type SqlParam, type StatementOp } from './journal';
+
+export type { SqlParam } from './journal';
+export type Row = Record<string, SqlParam>;
+
+export interface Tx {
+  run(sql: string, params?: SqlParam[]): void;
+  all<T = Row>(sql: string, params?: SqlParam[]): T[];
+  get<T = Row>(sql: string, params?: SqlParam[]): T | undefined;
+  /** Rows changed by the last run(). */
+  changes(): number;
+}
+
+export interface Migration {
+  /** Unique and ordered within its module, e.g. "kernel/001-accounts". */
+  id: string;
+  up(tx: Tx): void;
+}
+
+export interface CheckpointPolicy {
+  maxRecords: number;
+  maxBytes: number;
+  intervalMs: number;
+}
+
+export interface StoreOptions {
+  /** Workspace directory; null keeps everything in memory (tests, throwaway labs). */
+  dir: string | null;
+  /** Move damaged files aside and start fresh instead of refusing to open. */
+  recover?: boolean;
+  checkpoint?: Partial<CheckpointPolicy>;
+  log?: (message: string) => void;
+}
+
+const DB_FILE = 'cloudlab.db';
+const JOURNAL_DIR = 'journal';
+const LOCK_FILE = 'cloudlab.lock';
+const DEFAULT_POLICY: CheckpointPolicy = { maxRecords: 20_000, maxBytes: 64 * 1024 * 1024, intervalMs: 60_000 };
+
+let sqlJs: Promise<SqlJsStatic> | null = null;
+function loadSqlJs(): Promise<SqlJsStatic> {
+  // Resolve the wasm next to sql.js itself so this works from sources, bundles and Electron.
+  sqlJs ??= initSqlJs({
+    locateFile: (file: string) => join(dirname(createRequire(import.meta.url).resolve('sql.js')), file),
+  });
+  return sqlJs;
+}
+
+export class Store {
+  readonly blobs: BlobStore | null;
+  /** What start-up repaired or moved aside, for the host to print. */
+  readonly notes: string[] = [];
+  private statements = new Map<string, Statement>();
+  private seq = 0;
+  private inTransaction = false;
+  private checkpointing: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private closed = false;
+  private readonly policy: CheckpointPolicy;
+
+  private constructor(
+    private db: Database,
+    private readonly dir: string | null,
+    private journal: Journal | null,
+    options: StoreOptions,
+  ) {
+    this.blobs = dir ? new BlobStore(join(dir, 'blobs')) : null;
+    this.policy = { ...DEFAULT_POLICY, ...options.checkpoint };
+  }
+
+  static async open(options: StoreOptions): Promise<Store> {
+    const SQL = await loadSqlJs();
+    const { dir } = options;
+    if (!dir) {
+      const store = new Store(new SQL.Database(), null, null, options);
+      store.init();
+      return store;
+    }
+    mkdirSync(dir, { recursive: true });
+    acquireLock(dir);
+    try {
+      let loaded: { db: Database; seq: number; replayed: number; notes: string[] };
+      try {
+        loaded = loadWorkspace(SQL, dir);
+      } catch (e) {
+        if (!(e instanceof WorkspaceError)) throw e;
+        if (!options.recover) {
+          throw new WorkspaceError(
+            `${e.message}\nNothing was changed. Restore the workspace from a backup, or start again with --recover: ` +
+              `the damaged files are then moved to ${join(dir, 'damaged-<time>')}/ and a fresh workspace is created.`,
+            e.files,
+          );
+        }
+        const aside = moveAside(dir);
+        loaded = { db: new SQL.Database(), seq: 0, replayed: 0, notes: [`${e.message} The damaged files were moved to ${aside}.`] };
+      }
+      const journal = await Journal.open(join(dir, JOURNAL_DIR), loaded.seq + 1);
+      const store = new Store(loaded.db, dir, journal, options);
+      store.seq = loaded.seq;
+      store.notes.push(...loaded.notes);
+      store.init();
+      if (loaded.replayed > 0) await store.checkpoint();
+      store.startTimer();
+      return store;
+    } catch (e) {
+      releaseLock(dir);
+      throw e;
+    }
+  }
+
+  private init(): void {
+    this.db.run('PRAGMA foreign_keys = ON');
+    this.db.run('CREATE TABLE IF NOT EXISTS _store_meta (key TEXT PRIMARY KEY, value TEXT)');
+  }
+
+  private startTimer(): void {
+    this.timer = setInterval(() => {
+      if (this.journal && this.journal.recordsSinceCheckpoint > 0) void this.checkpoint().catch(() => undefined);
+    }, this.policy.intervalMs);
+    this.timer.unref();
+  }
+
+  get sequence(): number {
+    return this.seq;
+  }
+
+  get durable(): boolean {
+    return this.journal !== null;
+  }
+
+  // ---- reads -------------------------------------------------------------------------------
+
+  all<T = Row>(sql: string, params: SqlParam[] = []): T[] {
+    const stmt = this.prepare(sql);
+    try {
+      stmt.bind(params);
+      const rows: T[] = [];
+      while (stmt.step()) rows.push(stmt.getAsObject() as T);
+      return rows;
+    } finally {
+      stmt.reset();
+    }
+  }
+
+  get<T = Row>(sql: string, params: SqlParam[] = []): T | undefined {
+    const stmt = this.prepare(sql);
+    try {
+      stmt.bind(params);
+      return stmt.step() ? (stmt.getAsObject() as T) : undefined;
+    } finally {
+      stmt.reset();
+    }
+  }
+
+  // ---- writes ------------------------------------------------------------------------------
+
+  /** Run `fn` as one transaction; resolves with its result once the change is durable. */
+  write<T>(fn: (tx: Tx) => T): Promise<T> {
+    if (this.closed) return Promise.reject(new WorkspaceError('The workspace is closed.'));
+    if (this.journal?.failed) return Promise.reject(this.journal.failed);
+    if (this.inTransaction) return Promise.reject(new Error('store.write() cannot be nested'));
+    const ops: StatementOp[] = [];
+    let lastChanges = 0;
+    const tx: Tx = {
+      run: (sql, params = []) => {
+        this.prepare(sql).run(params);
+        lastChanges = this.db.getRowsModified();
+        ops.push([sql, params]);
+      },
+      all: (sql, params) => this.all(sql, params),
+      get: (sql, params) => this.get(sql, params),
+      changes: () => lastChanges,
+    };
+    let result: T;
+    this.inTransaction = true;
+    this.db.run('BEGIN');
+    try {
+      result = fn(tx);
+      if (result && typeof (result as { then?: unknown }).then === 'function') {
+        throw new Error('store.write() needs a synchronous function');
+      }
+      this.db.run('COMMIT');
+    } catch (e) {
+      this.db.run('ROLLBACK');
+      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+    } finally {
+      this.inTransaction = false;
+    }
+    if (ops.length === 0) return Promise.resolve(result);
+    const record: JournalRecord = { seq: ++this.seq, ops };
+    if (!this.journal) return Promise.resolve(result);
+    return this.journal.append(record).then(() => {
+      this.maybeCheckpoint();
+      return result;
+    });
+  }
+
+  /** Apply the migrations not applied yet, in order, each in its own transaction. */
+  async migrate(migrations: Migration[]): Promise<void> {
+    await this.write((tx) =>
+      tx.run('CREATE TABLE IF NOT EXISTS _migrations (id TEXT PRIMARY KEY, applied_seq INTEGER NOT NULL)'),
+    );
+    const applied = new Set(this.all<{ id: string }>('SELECT id FROM _migrations').map((r) => r.id));
+    const ids = new Set<string>();
+    for (const m of migrations) {
+      if (ids.has(m.id)) throw new Error(`duplicate migration id ${m.id}`);
+      ids.add(m.id);
+      if (applied.has(m.id)) continue;
+      await this.write((tx) => {
+        m.up(tx);
+        tx.run('INSERT INTO _migrations (id, applied_seq) VALUES (?, ?)', [m.id, this.seq + 1]);
+      });
+    }
+  }
+
+  // ---- checkpoints -------------------------------------------------------------------------
+
+  private maybeCheckpoint(): void {
+    const j = this.journal;
+    if (!j || this.checkpointing) return;
+    if (j.recordsSinceCheckpoint >= this.policy.maxRecords || j.bytesSinceCheckpoint >= this.policy.maxBytes) {
+      void this.checkpoint().catch(() => undefined);
+    }
+  }
+
+  /** Write the whole database to disk and drop the journal files it makes obsolete. */
+  checkpoint(): Promise<void> {
+    if (!this.dir || !this.journal) return Promise.resolve();
+    this.checkpointing ??= this.runCheckpoint().finally(() => {
+      this.checkpointing = null;
+    });
+    return this.checkpointing;
+  }
+
+  private async runCheckpoint(): Promise<void> {
+    const journal = this.journal!;
+    const dir = this.dir!;
+    // Wait for a moment with nothing in flight, then cut over without yielding: every record
+    // in the old journal files is then inside the exported image.
+    while (journal.busy) await journal.idle();
+    const seq = this.seq;
+    this.db.run("INSERT OR REPLACE INTO _store_meta (key, value) VALUES ('checkpoint_seq', ?)", [String(seq)]);
+    const image = this.db.export();
+    this.statements.clear(); // export() closes and reopens the database, freeing statements
+    this.init();
+    const obsolete = journal.switchFile(seq + 1);
+
+    const tmp = join(dir, `${DB_FILE}.tmp`);
+    const handle = await fsp.open(tmp, 'w');
+    try {
+      await handle.writeFile(image);
+      await handle.datasync();
+    } finally {
+      await handle.close();
+    }
+    await fsp.rename(tmp, join(dir, DB_FILE));
+    await syncDir(dir);
+    Journal.removeFiles(obsolete);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    if (this.timer) clearInterval(this.timer);
+    if (this.journal) {
+      await this.journal.idle();
+      if (this.journal.recordsSinceCheckpoint > 0 && !this.journal.failed) await this.checkpoint();
+      await this.checkpointing;
+      await this.journal.close();
+    }
+    this.closed = true;
+    for (const stmt of this.statements.values()) stmt.free();
+    this.statements.clear();
+    this.db.close();
+    if (this.dir) releaseLock(this.dir);
+  }
+
+  private prepare(sql: string): Statement {
+    let stmt = this.statements.get(sql);
+    if (!stmt) {
+      stmt = this.db.prepare(sql);
+      this.statements.set(sql, stmt);
+    }
+    return stmt;
+  }
+}
+
+// ---- start-up helpers ------------------------------------------------------------------------
+
+function loadWorkspace(
+  SQL: SqlJsStatic,
+  dir: string,
+): { db: Database; seq: number; replayed: number; notes: string[] } {
+  const dbPath = join(dir, DB_FILE);
+  let db: Database;
+  let checkpointSeq = 0;
+  if (existsSync(dbPath)) {
+    try {
+      db = new SQL.Database(readFileSync(dbPath));
+      const check = db.exec('PRAGMA quick_check');
+      const verdict = check[0]?.values[0]?.[0];
+      if (verdict !== 'ok') throw new Error(String(verdict ?? 'integrity check failed'));
+      db.run('CREATE TABLE IF NOT EXISTS _store_meta (key TEXT PRIMARY KEY, value TEXT)');
+      const row = db.exec("SELECT value FROM _store_meta WHERE key = 'checkpoint_seq'");
+      checkpointSeq = Number(row[0]?.values[0]?.[0] ?? 0);
+    } catch (e) {
+      throw new WorkspaceError(`The workspace database ${dbPath} is damaged (${(e as Error).message}).`, [dbPath]);
+    }
+  } else {
+    db = new SQL.Database();
+  }
+  const journalDir = join(dir, JOURNAL_DIR);
+  const { records, notes } = Journal.scan(journalDir);
+  let seq = checkpointSeq;
+  let replayed = 0;
+  for (const record of records) {
+    if (record.seq <= checkpointSeq) continue;
+    try {
+      db.run('BEGIN');
+      for (const [sql, params] of record.ops) db.run(sql, params);
+      db.run('COMMIT');
+    } catch (e) {
+      throw new WorkspaceError(
+        `The journal in ${journalDir} cannot be replayed: record ${record.seq} fails (${(e as Error).message}).`,
+        [journalDir],
+      );
+    }
+    seq = record.seq;
+    replayed++;
+  }
+  return { db, seq, replayed, notes };
+}
+
+function moveAside(dir: string): string {
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const aside = join(dir, `damaged-${stamp}`);
+  mkdirSync(aside, { recursive: true });
+  for (const name of [DB_FILE, JOURNAL_DIR]) {
+    const from = join(dir, name);
+    if (existsSync(from)) renameSync(from, join(aside, name));
+  }
+  return aside;
+}
+
+function acquireLock(dir: string): void {
+  const lock = join(dir, LOCK_FILE);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(lock, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const pid = Number(readFileSync(lock, 'utf8').trim());
+      if (pid && pid !== process.pid && isAlive(pid)) {
+        throw new WorkspaceError(
+          `The workspace ${dir} is in use by another Cloud Lab process (pid ${pid}). Stop it, or choose another --data directory.`,
+          [lock],
+        );
+      }
+      rmSync(lock, { force: true }); // left behind by a process that died
+    }
+  }
+  throw new WorkspaceError(`Could not lock the workspace ${dir}.`, [lock]);
+}
+
+function releaseLock(dir: string): void {
+  const lock = join(dir, LOCK_FILE);
+  try {
+    if (Number(readFileSync(lock, 'utf8').trim()) === process.pid) rmSync(lock, { force: true });
+  } catch {
+    /* not ours or gone */
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

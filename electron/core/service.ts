@@ -1,0 +1,67 @@
+/**
+ * The shape every service folder exports. A service is its AWS API model (for the wire
+ * codecs), a table of operations with AWS names, input and output shapes, its schema
+ * migrations, and the authentication errors it answers with. Everything that reaches an
+ * operation — AWS wire protocol, Electron IPC, the console's WebSocket — goes through
+ * Cloud.invoke(), so nothing is implemented twice.
+ */
+import type { AwsApi, ServiceName } from '../contract/aws-api';
+import type { Cloud } from './cloud';
+import type { RegionInfo } from './infra/catalogue';
+import type { Principal } from './kernel/accounts';
+import type { Migration } from './kernel/store';
+
+export type CallSource = 'aws' | 'console' | 'internal';
+
+export interface OperationContext {
+  cloud: Cloud;
+  principal: Principal;
+  region: RegionInfo;
+  requestId: string;
+  source: CallSource;
+}
+
+export type Operation<I, O> = (ctx: OperationContext, input: I) => O | Promise<O>;
+
+/** The operation table of service S, typed by the contract's AWS API map. */
+export type OperationsOf<S extends ServiceName> = {
+  [O in keyof AwsApi[S]]: AwsApi[S][O] extends [infer I, infer R] ? Operation<I, R> : never;
+};
+
+/** An AWS error: [code, HTTP status, message]. */
+export type ErrorSpec = readonly [code: string, status: number, message: string];
+
+export interface AuthErrors {
+  /** The access key ID is not known. */
+  unknownKey: ErrorSpec;
+  /** The signature does not verify (wrong secret, tampered request). */
+  badSignature: ErrorSpec;
+  /** The request carries no signature at all. */
+  missing: ErrorSpec;
+  /** The request's date is more than 15 minutes from now, or a presigned URL expired. */
+  expired: ErrorSpec;
+}
+
+export interface ServiceDefinition<S extends ServiceName = ServiceName> {
+  name: S;
+  /** As the console shows it: "Amazon EC2". */
+  title: string;
+  /** The API model file in resources/models, e.g. "ec2-2016-11-15". */
+  model: string;
+  /** SigV4 signing name (credential scope service). */
+  signingName: string;
+  /** Host names that select this service when nothing else does, e.g. "s3". */
+  endpointPrefix: string;
+  /** Global services keep one copy of their state for every region (IAM, Route 53). */
+  global?: boolean;
+  operations: OperationsOf<S>;
+  migrations?: Migration[];
+  auth: AuthErrors;
+}
+
+export const SIGNATURE_MISMATCH_MESSAGE =
+  'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.';
+
+export function defineService<S extends ServiceName>(definition: ServiceDefinition<S>): ServiceDefinition<S> {
+  return definition;
+}

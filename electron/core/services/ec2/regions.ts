@@ -1,0 +1,40 @@
+/** DescribeRegions: the regions of the partition and whether this account may use them. */
+import type { DescribeRegionsRequest, DescribeRegionsResult, Region } from '@aws-sdk/client-ec2';
+import { AwsError } from '../../kernel/errors';
+import type { RegionInfo } from '../../infra/catalogue';
+import type { OperationContext } from '../../service';
+import { checkDryRun } from './dry-run';
+import { applyFilters } from './filters';
+
+export type OptInStatus = 'opt-in-not-required' | 'opted-in' | 'not-opted-in';
+
+export function regionOptInStatus(ctx: OperationContext, region: RegionInfo): OptInStatus {
+  if (!region.optIn) return 'opt-in-not-required';
+  return ctx.cloud.accounts.enabledOptInRegions(ctx.principal.accountId).has(region.code) ? 'opted-in' : 'not-opted-in';
+}
+
+export function describeRegions(ctx: OperationContext, input: DescribeRegionsRequest): DescribeRegionsResult {
+  const all = ctx.cloud.catalogue.regions;
+  for (const name of input.RegionNames ?? []) {
+    if (!ctx.cloud.catalogue.region(name)) throw new AwsError('InvalidParameterValue', `Invalid region: ${name}`);
+  }
+  checkDryRun(input);
+  const named = input.RegionNames?.length ? new Set(input.RegionNames) : null;
+  const regions: Region[] = all
+    .filter((r) => (named ? named.has(r.code) : true))
+    .map((r) => ({
+      Endpoint: `ec2.${r.code}.amazonaws.com`,
+      RegionName: r.code,
+      OptInStatus: regionOptInStatus(ctx, r),
+    }))
+    // Without AllRegions (and without naming them) only the regions the account can use.
+    .filter((r) => named !== null || input.AllRegions || r.OptInStatus !== 'not-opted-in')
+    .sort((a, b) => a.RegionName!.localeCompare(b.RegionName!));
+  return {
+    Regions: applyFilters(regions, input.Filters, {
+      endpoint: (r) => r.Endpoint,
+      'opt-in-status': (r) => r.OptInStatus,
+      'region-name': (r) => r.RegionName,
+    }),
+  };
+}

@@ -1,0 +1,274 @@
+/**
+ * The AWS endpoint: one HTTP handler for every service, as a chain of small steps —
+ * parse the request, hand `/_cloudlab/` to the host, find the service, read the body (within
+ * limits), authenticate (SigV4), find and decode the operation, invoke it on the cloud, encode
+ * the answer. Every failure becomes the service's own AWS error; nothing a client sends can
+ * produce a crash or, unless Cloud Lab itself is broken, a 5xx.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import type { Cloud } from '../core/cloud';
+import type { Principal } from '../core/kernel/accounts';
+import { AwsError, isAwsError } from '../core/kernel/errors';
+import type { ErrorSpec, ServiceDefinition } from '../core/service';
+import { parseQueryString, type GatewayRequest, type WireResponse } from './http';
+import { ModelRegistry } from './model';
+import { createCodec, type ProtocolCodec } from './protocols';
+import { ServiceRouter, type Routed } from './route';
+import {
+  checkTime,
+  parseAuth,
+  payloadHash,
+  sha256Hex,
+  UNSIGNED_PAYLOAD,
+  verifySignature,
+  type ParsedAuth,
+} from './sigv4';
+
+export interface GatewayOptions {
+  cloud: Cloud;
+  resourcesDir: string;
+  /** Largest body accepted for operations that do not stream (default 20 MiB). */
+  maxBodyBytes?: number;
+  /** Real time for signature checks (clients sign with real time, not the simulated clock). */
+  realNow?: () => number;
+  /** Log Cloud Lab's own failures (never client mistakes). */
+  log?: (message: string) => void;
+}
+
+const DEFAULT_MAX_BODY = 20 * 1024 * 1024;
+
+export class Gateway {
+  readonly models: ModelRegistry;
+  private readonly router: ServiceRouter;
+  private readonly codecs = new Map<string, ProtocolCodec>();
+  private readonly maxBody: number;
+  private readonly realNow: () => number;
+
+  constructor(private readonly options: GatewayOptions) {
+    this.models = new ModelRegistry(options.resourcesDir);
+    this.router = new ServiceRouter([...options.cloud.services.values()], this.models, options.cloud.catalogue);
+    this.maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+    this.realNow = options.realNow ?? Date.now;
+  }
+
+  codec(service: ServiceDefinition): ProtocolCodec {
+    let codec = this.codecs.get(service.name);
+    if (!codec) {
+      codec = createCodec(service.name, this.models.get(service.model));
+      this.codecs.set(service.name, codec);
+    }
+    return codec;
+  }
+
+  /** node:http handler for everything that is not under /_cloudlab/. */
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const head = parseHead(req);
+    const auth = parseAuth(head);
+    const routed = this.router.route(head, auth);
+    if (!routed) {
+      const scope = auth.kind === 'header' || auth.kind === 'query' ? auth.credential.service : '?';
+      return writeResponse(res, plainError(400, 'UnknownService', `Cloud Lab does not host the service "${scope}".`));
+    }
+    if (routed.bucket) head.routePath = `/${routed.bucket}${head.path === '/' ? '' : head.path}`;
+    head.bucketFromHost = routed.bucket;
+    const codec = this.codec(routed.service);
+    const requestId = this.options.cloud.ids.requestId();
+    let response: WireResponse;
+    try {
+      head.body = await readBody(req, this.maxBody);
+      response = await this.process(head, auth, routed, codec, requestId);
+    } catch (e) {
+      response = codec.encodeError(head, this.toAwsError(e), requestId);
+      if (e instanceof BodyTooLarge) response.headers['connection'] = 'close';
+    }
+    writeResponse(res, response);
+  }
+
+  /** The chain after the body is read: authenticate, decode, invoke, encode. */
+  async process(
+    req: GatewayRequest,
+    auth: ParsedAuth,
+    routed: Routed,
+    codec: ProtocolCodec,
+    requestId: string,
+  ): Promise<WireResponse> {
+    try {
+      const principal = this.authenticate(req, auth, routed);
+      const op = codec.findOperation(req);
+      if (!op) throw codec.unknownOperation(req);
+      const input = codec.decode(req, op);
+      const output = await this.options.cloud.invoke({
+        service: routed.service.name,
+        operation: op.name,
+        input,
+        region: routed.region ?? 'us-east-1',
+        principal,
+        source: 'aws',
+        requestId,
+      });
+      return codec.encode(req, op, output, requestId);
+    } catch (e) {
+      return codec.encodeError(req, this.toAwsError(e), requestId);
+    }
+  }
+
+  private authenticate(req: GatewayRequest, auth: ParsedAuth, routed: Routed): Principal {
+    const service = routed.service;
+    const fail = (spec: ErrorSpec, message?: string) => new AwsError(spec[0], message ?? spec[2], { status: spec[1] });
+    const isS3 = service.name === 's3';
+    switch (auth.kind) {
+      case 'none':
+        throw fail(service.auth.missing);
+      case 'unsupported':
+        throw new AwsError(isS3 ? 'InvalidRequest' : 'IncompleteSignature', auth.message);
+      case 'malformed':
+        throw new AwsError(
+          isS3 ? 'AuthorizationHeaderMalformed' : this.codec(service).model.protocol === 'json'
+            ? 'IncompleteSignatureException'
+            : 'IncompleteSignature',
+          auth.message,
+        );
+    }
+    const { credential } = auth;
+    if (!this.options.cloud.catalogue.region(credential.region)) {
+      if (isS3) {
+        throw new AwsError(
+          'AuthorizationHeaderMalformed',
+          `The authorization header is malformed; the region '${credential.region}' is wrong; expecting 'us-east-1'`,
+        );
+      }
+      throw fail(service.auth.badSignature, `Credential should be scoped to a valid region, not '${credential.region}'.`);
+    }
+    const key = this.options.cloud.accounts.accessKey(credential.accessKeyId);
+    if (!key || key.status !== 'Active') throw fail(service.auth.unknownKey);
+    const time = checkTime(auth, this.realNow());
+    if (time !== 'ok') {
+      if (auth.kind === 'query' && isS3) {
+        throw new AwsError('AccessDenied', time === 'expired' ? 'Request has expired' : 'Request is not valid yet', {
+          status: 403,
+        });
+      }
+      throw fail(service.auth.expired);
+    }
+    const hash = payloadHash(req, auth, service.signingName);
+    if (/^[0-9a-f]{64}$/i.test(hash) && hash.toLowerCase() !== sha256Hex(req.body)) {
+      if (isS3) {
+        throw new AwsError(
+          'XAmzContentSHA256Mismatch',
+          "The provided 'x-amz-content-sha256' header does not match what was computed.",
+        );
+      }
+      throw fail(service.auth.badSignature);
+    }
+    if (!/^[0-9a-f]{64}$/i.test(hash) && hash !== UNSIGNED_PAYLOAD && !hash.startsWith('STREAMING-')) {
+      throw new AwsError(
+        isS3 ? 'InvalidArgument' : 'IncompleteSignature',
+        `x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-…, or a valid sha256 value.`,
+      );
+    }
+    if (!verifySignature(req, auth, key.secretAccessKey, hash)) throw fail(service.auth.badSignature);
+    return key.principal;
+  }
+
+  private toAwsError(e: unknown): AwsError {
+    if (isAwsError(e)) {
+      if (e.status >= 500 && e.cause) this.options.log?.(`${e.message}\n${(e.cause as Error).stack ?? ''}`);
+      return e;
+    }
+    if (e instanceof BodyTooLarge) {
+      return new AwsError(
+        'RequestEntityTooLarge',
+        `The request body is larger than the ${Math.round(this.maxBody / 1048576)} MiB this operation accepts.`,
+        { status: 413 },
+      );
+    }
+    this.options.log?.(`gateway failure: ${(e as Error).stack ?? String(e)}`);
+    return new AwsError('InternalFailure', 'Cloud Lab failed to process the request.', { status: 500 });
+  }
+}
+
+class BodyTooLarge extends Error {}
+
+/** Method, path, query and headers of a node request (the body comes later). */
+export function parseHead(req: IncomingMessage): GatewayRequest {
+  let url = req.url ?? '/';
+  if (!url.startsWith('/')) {
+    // absolute-form (proxies): keep only path and query
+    const m = /^[a-z]+:\/\/[^/?#]*(.*)$/i.exec(url);
+    url = m && m[1] ? m[1] : '/';
+  }
+  const hash = url.indexOf('#');
+  if (hash >= 0) url = url.slice(0, hash);
+  const q = url.indexOf('?');
+  const path = q < 0 ? url : url.slice(0, q);
+  const rawQuery = q < 0 ? '' : url.slice(q + 1);
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
+  }
+  return {
+    method: (req.method ?? 'GET').toUpperCase(),
+    path: path || '/',
+    routePath: path || '/',
+    rawQuery,
+    query: parseQueryString(rawQuery),
+    headers,
+    rawHeaders: req.rawHeaders,
+    body: Buffer.alloc(0),
+  };
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > limit) {
+    req.resume(); // drain what arrives; the response closes the connection
+    return Promise.reject(new BodyTooLarge());
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let failed = false;
+    req.on('data', (chunk: Buffer) => {
+      if (failed) return;
+      size += chunk.length;
+      if (size > limit) {
+        failed = true;
+        reject(new BodyTooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (!failed) resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
+    });
+    req.on('error', (e) => {
+      if (!failed) reject(e);
+    });
+  });
+}
+
+export function writeResponse(res: ServerResponse, response: WireResponse): void {
+  if (res.headersSent) return;
+  res.statusCode = response.status;
+  for (const [k, v] of Object.entries(response.headers)) res.setHeader(k, v);
+  const body = response.body;
+  if (body instanceof Readable) {
+    body.on('error', () => res.destroy());
+    body.pipe(res);
+    return;
+  }
+  if (body !== undefined) {
+    const buf = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+    if (!res.hasHeader('content-length')) res.setHeader('content-length', buf.length);
+    res.end(buf);
+  } else {
+    if (!res.hasHeader('content-length')) res.setHeader('content-length', 0);
+    res.end();
+  }
+}
+
+function plainError(status: number, code: string, message: string): WireResponse {
+  const body = `<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse><Error><Type>Sender</Type><Code>${code}</Code><Message>${message.replace(/[<&>]/g, '')}</Message></Error></ErrorResponse>`;
+  return { status, headers: { 'content-type': 'text/xml' }, body };
+}

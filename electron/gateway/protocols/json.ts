@@ -1,0 +1,188 @@
+/**
+ * The json protocol (DynamoDB and friends): POST /, `X-Amz-Target: Prefix.Operation`, a JSON
+ * body in and out. Timestamps are epoch seconds, blobs base64. Errors carry `__type`.
+ * JsonShapes also serves rest-json bodies.
+ */
+import { crc32 } from 'node:zlib';
+import { AwsError } from '../../core/kernel/errors';
+import type { GatewayRequest, WireResponse } from '../http';
+import type { OperationModel, ServiceModel, Shape } from '../model';
+import { missingRequired, nullValidationMessage, type CodecOptions, type ProtocolCodec } from './codec';
+import { formatTimestamp, fromBase64, toBase64, toDate } from './values';
+import { defaultRequestIdHeaders, type WireOptions } from './wire-options';
+
+export function serializationError(message: string): AwsError {
+  return new AwsError('SerializationException', message);
+}
+
+/** JSON values <-> SDK values, checked against the shape. */
+export class JsonShapes {
+  constructor(private readonly model: ServiceModel) {}
+
+  /** Parse a JSON body; an empty body is an empty object. */
+  parseBody(body: Buffer): unknown {
+    if (body.length === 0) return {};
+    try {
+      return JSON.parse(body.toString('utf8')) as unknown;
+    } catch {
+      throw serializationError('Start of structure or map found where not expected; the request body is not valid JSON.');
+    }
+  }
+
+  read(value: unknown, shape: Shape, path: string): unknown {
+    if (value === null) return undefined;
+    switch (shape.type) {
+      case 'structure': {
+        if (!isObject(value)) throw mismatch(path, 'an object', value);
+        const out: Record<string, unknown> = {};
+        for (const [name, member] of this.model.members(shape)) {
+          const key = member.locationName ?? name;
+          if (Object.prototype.hasOwnProperty.call(value, key)) {
+            const v = this.read(value[key], member, path ? `${path}.${key}` : key);
+            if (v !== undefined) out[name] = v;
+          }
+        }
+        return out;
+      }
+      case 'list': {
+        if (!Array.isArray(value)) throw mismatch(path, 'a list', value);
+        const member = this.model.resolve(shape.member ?? {});
+        return value.map((v, i) => this.read(v, member, `${path}[${i}]`));
+      }
+      case 'map': {
+        if (!isObject(value)) throw mismatch(path, 'a map', value);
+        const val = this.model.resolve(shape.value ?? {});
+        const out: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(value)) out[k] = this.read(v, val, `${path}.${k}`);
+        return out;
+      }
+      case 'string':
+        if (typeof value !== 'string') throw mismatch(path, 'a string', value);
+        return value;
+      case 'boolean':
+        if (typeof value !== 'boolean') throw mismatch(path, 'a boolean', value);
+        return value;
+      case 'integer':
+      case 'long':
+        if (typeof value !== 'number' || !Number.isInteger(value)) throw mismatch(path, 'an integer', value);
+        return value;
+      case 'float':
+      case 'double':
+        if (typeof value === 'number') return value;
+        if (value === 'NaN' || value === 'Infinity' || value === '-Infinity') return Number(value);
+        throw mismatch(path, 'a number', value);
+      case 'timestamp': {
+        const d = typeof value === 'number' || typeof value === 'string' ? toDate(value) : undefined;
+        if (!d) throw mismatch(path, 'a timestamp', value);
+        return d;
+      }
+      case 'blob': {
+        const bytes = typeof value === 'string' ? fromBase64(value) : undefined;
+        if (!bytes) throw mismatch(path, 'base64-encoded binary data', value);
+        return bytes;
+      }
+    }
+  }
+
+  write(value: unknown, shape: Shape): unknown {
+    if (value === undefined || value === null) return undefined;
+    switch (shape.type) {
+      case 'structure': {
+        const out: Record<string, unknown> = {};
+        const obj = value as Record<string, unknown>;
+        for (const [name, member] of this.model.members(shape)) {
+          if (member.location) continue;
+          const v = this.write(obj[name], member);
+          if (v !== undefined) out[member.locationName ?? name] = v;
+        }
+        return out;
+      }
+      case 'list': {
+        const member = this.model.resolve(shape.member ?? {});
+        return (value as unknown[]).map((v) => this.write(v, member) ?? null);
+      }
+      case 'map': {
+        const val = this.model.resolve(shape.value ?? {});
+        const out: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = this.write(v, val) ?? null;
+        return out;
+      }
+      case 'timestamp':
+        return formatTimestamp(value, shape.timestampFormat ?? 'unixTimestamp');
+      case 'blob':
+        return toBase64(value);
+      case 'float':
+      case 'double': {
+        const n = Number(value);
+        return Number.isFinite(n) ? n : String(n);
+      }
+      default:
+        return value;
+    }
+  }
+}
+
+export class JsonCodec implements ProtocolCodec {
+  readonly operationInBody = false;
+  readonly model: ServiceModel;
+  private readonly shapes: JsonShapes;
+  private readonly wire: WireOptions;
+  private readonly contentType: string;
+
+  constructor(options: CodecOptions) {
+    this.model = options.model;
+    this.wire = options.wire;
+    this.shapes = new JsonShapes(this.model);
+    this.contentType = `application/x-amz-json-${this.model.metadata.jsonVersion ?? '1.0'}`;
+  }
+
+  findOperation(req: GatewayRequest): OperationModel | undefined {
+    const target = req.headers['x-amz-target'] ?? '';
+    const dot = target.lastIndexOf('.');
+    if (dot < 0 || target.slice(0, dot) !== this.model.metadata.targetPrefix) return undefined;
+    return this.model.operation(target.slice(dot + 1));
+  }
+
+  unknownOperation(req: GatewayRequest): AwsError {
+    const target = req.headers['x-amz-target'];
+    return new AwsError(
+      'UnknownOperationException',
+      target ? `Unknown operation ${target}` : 'The request has no X-Amz-Target header naming an operation.',
+    );
+  }
+
+  decode(req: GatewayRequest, op: OperationModel): Record<string, unknown> {
+    const body = this.shapes.parseBody(req.body);
+    if (!op.input) return {};
+    const input = this.shapes.read(body, op.input, '') as Record<string, unknown>;
+    const missing = missingRequired(this.model, op.input, input);
+    if (missing.length > 0) throw new AwsError('ValidationException', nullValidationMessage(missing));
+    return input;
+  }
+
+  encode(_req: GatewayRequest, op: OperationModel, output: unknown, requestId: string): WireResponse {
+    const body = JSON.stringify(op.output ? (this.shapes.write(output ?? {}, op.output) ?? {}) : {});
+    return { status: 200, headers: this.headers(requestId, body), body };
+  }
+
+  encodeError(_req: GatewayRequest, error: AwsError, requestId: string): WireResponse {
+    const type = this.wire.jsonErrorType ? this.wire.jsonErrorType(error.code) : error.code;
+    const body = JSON.stringify({ __type: type, message: error.message, ...error.fields });
+    return { status: error.status, headers: { ...this.headers(requestId, body), ...error.headers }, body };
+  }
+
+  private headers(requestId: string, body: string): Record<string, string> {
+    const headers: Record<string, string> = { 'content-type': this.contentType, ...defaultRequestIdHeaders(requestId) };
+    if (this.wire.crc32) headers['x-amz-crc32'] = String(crc32(body));
+    return headers;
+  }
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function mismatch(path: string, expected: string, got: unknown): AwsError {
+  const kind = Array.isArray(got) ? 'a list' : got === null ? 'null' : typeof got === 'object' ? 'an object' : `a ${typeof got}`;
+  return serializationError(`Expected ${expected}${path ? ` at '${path}'` : ''} but found ${kind}.`);
+}

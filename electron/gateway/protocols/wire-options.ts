@@ -1,0 +1,41 @@
+/**
+ * Per-service details of the wire format that the models do not say: how errors are
+ * wrapped, which request-id headers are sent, root element names of XML outputs.
+ */
+export interface WireOptions {
+  /** json protocol: the `__type` of an error, e.g. "com.amazonaws.dynamodb.v20120810#Code". */
+  jsonErrorType?: (code: string) => string;
+  /** json protocol: send x-amz-crc32 of the body (DynamoDB does; botocore checks it). */
+  crc32?: boolean;
+  /** rest-xml: S3 answers <Error>…</Error>; others <ErrorResponse><Error>…</Error></ErrorResponse>. */
+  xmlErrorStyle?: 's3' | 'standard';
+  /** rest-xml: namespace of output documents and error responses. */
+  xmlNamespace?: string;
+  /** rest-xml: root element of an operation's output document, where the model does not name it. */
+  xmlRootNames?: Record<string, string>;
+  /** Request-id headers of a response. */
+  requestIdHeaders?: (requestId: string) => Record<string, string>;
+}
+
+export const WIRE_OPTIONS: Record<string, WireOptions> = {
+  dynamodb: {
+    jsonErrorType: (code) => `com.amazonaws.dynamodb.v20120810#${code}`,
+    crc32: true,
+  },
+  s3: {
+    xmlErrorStyle: 's3',
+    xmlNamespace: 'http://s3.amazonaws.com/doc/2006-03-01/',
+    requestIdHeaders: (id) => ({
+      'x-amz-request-id': id.replace(/-/g, '').slice(0, 16).toUpperCase(),
+      'x-amz-id-2': Buffer.from(id).toString('base64'),
+    }),
+  },
+  route53: {
+    xmlErrorStyle: 'standard',
+    xmlNamespace: 'https://route53.amazonaws.com/doc/2013-04-01/',
+  },
+};
+
+export function defaultRequestIdHeaders(requestId: string): Record<string, string> {
+  return { 'x-amzn-RequestId': requestId };
+}

@@ -1,0 +1,302 @@
+/**
+ * AWS Signature Version 4 verification, for the Authorization header and for presigned URLs.
+ * The canonical request is rebuilt from the request as received and signed with the secret
+ * of the access key it names; the signature must match exactly.
+ *
+ * Canonical path: S3 signs the path as sent; every other service signs it URI-encoded once
+ * more (after removing dot segments). Different SDKs normalise slightly differently, so the
+ * verifier accepts the request if any of those canonical forms matches.
+ */
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import type { GatewayRequest } from './http';
+
+export const ALGORITHM = 'AWS4-HMAC-SHA256';
+export const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
+export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+
+export interface Credential {
+  accessKeyId: string;
+  date: string;
+  region: string;
+  service: string;
+}
+
+export type ParsedAuth =
+  | { kind: 'none' }
+  | { kind: 'unsupported'; message: string }
+  | { kind: 'malformed'; message: string; credential?: Credential }
+  | {
+      kind: 'header' | 'query';
+      credential: Credential;
+      signedHeaders: string[];
+      signature: string;
+      /** YYYYMMDDTHHMMSSZ */
+      amzDate: string;
+      /** Presigned URLs: seconds the signature stays valid. */
+      expires?: number;
+    };
+
+/** Read the credential scope and signature parts, without checking them yet. */
+export function parseAuth(req: GatewayRequest): ParsedAuth {
+  const header = req.headers['authorization'];
+  if (header !== undefined) {
+    if (header.startsWith('AWS ')) {
+      return {
+        kind: 'unsupported',
+        message: 'The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.',
+      };
+    }
+    if (!header.startsWith(`${ALGORITHM} `)) {
+      return { kind: 'malformed', message: `Unsupported Authorization header: only ${ALGORITHM} is supported.` };
+    }
+    const parts = new Map<string, string>();
+    for (const piece of header.slice(ALGORITHM.length + 1).split(',')) {
+      const eq = piece.indexOf('=');
+      if (eq > 0) parts.set(piece.slice(0, eq).trim(), piece.slice(eq + 1).trim());
+    }
+    const missing = ['Credential', 'SignedHeaders', 'Signature'].filter((k) => !parts.get(k));
+    const credential = parseCredential(parts.get('Credential') ?? '');
+    if (missing.length > 0 || !credential) {
+      return {
+        kind: 'malformed',
+        message:
+          missing.length > 0
+            ? missing.map((k) => `Authorization header requires '${k}' parameter.`).join(' ')
+            : "Authorization header has a malformed 'Credential' parameter: expected KEY/DATE/REGION/SERVICE/aws4_request.",
+        credential: credential ?? undefined,
+      };
+    }
+    const amzDate = requestDate(req);
+    if (!amzDate) {
+      return {
+        kind: 'malformed',
+        message: "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.",
+        credential,
+      };
+    }
+    return {
+      kind: 'header',
+      credential,
+      signedHeaders: parts.get('SignedHeaders')!.split(';').map((h) => h.toLowerCase()),
+      signature: parts.get('Signature')!,
+      amzDate,
+    };
+  }
+  const q = new Map(req.query);
+  if (q.has('X-Amz-Signature') || q.has('X-Amz-Credential') || q.has('X-Amz-Algorithm')) {
+    const missing = ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Signature', 'X-Amz-Date', 'X-Amz-SignedHeaders'].filter(
+      (k) => !q.get(k),
+    );
+    const credential = parseCredential(q.get('X-Amz-Credential') ?? '');
+    if (missing.length > 0 || !credential) {
+      return {
+        kind: 'malformed',
+        message: `Query-string authentication requires the ${missing.join(', ') || 'X-Amz-Credential'} parameter${missing.length > 1 ? 's' : ''}.`,
+        credential: credential ?? undefined,
+      };
+    }
+    if (q.get('X-Amz-Algorithm') !== ALGORITHM) {
+      return { kind: 'malformed', message: `X-Amz-Algorithm only supports "${ALGORITHM}"`, credential };
+    }
+    const expires = q.has('X-Amz-Expires') ? Number(q.get('X-Amz-Expires')) : 604800;
+    if (!Number.isInteger(expires) || expires < 0) {
+      return { kind: 'malformed', message: 'X-Amz-Expires should be a number', credential };
+    }
+    if (expires > 604800) {
+      return {
+        kind: 'malformed',
+        message: 'X-Amz-Expires must be less than a week (in seconds) that is 604800',
+        credential,
+      };
+    }
+    return {
+      kind: 'query',
+      credential,
+      signedHeaders: q.get('X-Amz-SignedHeaders')!.split(';').map((h) => h.toLowerCase()),
+      signature: q.get('X-Amz-Signature')!,
+      amzDate: q.get('X-Amz-Date')!,
+      expires,
+    };
+  }
+  return { kind: 'none' };
+}
+
+function parseCredential(text: string): Credential | null {
+  const parts = text.split('/');
+  if (parts.length !== 5 || parts[4] !== 'aws4_request' || !/^\d{8}$/.test(parts[1]!)) return null;
+  const [accessKeyId, date, region, service] = parts as [string, string, string, string];
+  if (!accessKeyId || !region || !service) return null;
+  return { accessKeyId, date, region, service };
+}
+
+/** X-Amz-Date, or the Date header converted to the same form. */
+function requestDate(req: GatewayRequest): string | null {
+  const amz = req.headers['x-amz-date'];
+  if (amz && /^\d{8}T\d{6}Z$/.test(amz)) return amz;
+  const date = req.headers['date'];
+  if (date) {
+    const d = new Date(date);
+    if (!Number.isNaN(d.getTime())) return toAmzDate(d);
+  }
+  return null;
+}
+
+export function toAmzDate(d: Date): string {
+  return d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+}
+
+export function amzDateToMillis(amzDate: string): number {
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(amzDate);
+  if (!m) return NaN;
+  return Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
+}
+
+export type TimeCheck = 'ok' | 'expired' | 'not-yet-valid';
+
+/** Header-signed requests must be within 15 minutes of now; presigned URLs within their expiry. */
+export function checkTime(auth: Extract<ParsedAuth, { kind: 'header' | 'query' }>, nowMs: number): TimeCheck {
+  const signedAt = amzDateToMillis(auth.amzDate);
+  if (Number.isNaN(signedAt)) return 'expired';
+  const skew = 15 * 60 * 1000;
+  if (auth.kind === 'query') {
+    if (signedAt - nowMs > skew) return 'not-yet-valid';
+    return nowMs > signedAt + (auth.expires ?? 0) * 1000 ? 'expired' : 'ok';
+  }
+  return Math.abs(nowMs - signedAt) > skew ? 'expired' : 'ok';
+}
+
+/** The payload hash the signer used. */
+export function payloadHash(req: GatewayRequest, auth: { kind: 'header' | 'query' }, service: string): string {
+  const header = req.headers['x-amz-content-sha256'];
+  if (header) return header;
+  if (auth.kind === 'query') {
+    const fromQuery = req.query.find(([k]) => k === 'X-Amz-Content-Sha256')?.[1];
+    if (fromQuery) return fromQuery;
+    if (service === 's3') return UNSIGNED_PAYLOAD;
+  }
+  return sha256Hex(req.body);
+}
+
+export function sha256Hex(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** Does the signature verify with this secret? */
+export function verifySignature(
+  req: GatewayRequest,
+  auth: Extract<ParsedAuth, { kind: 'header' | 'query' }>,
+  secret: string,
+  hashedPayload: string,
+): boolean {
+  const { credential } = auth;
+  if (credential.date !== auth.amzDate.slice(0, 8)) return false;
+  const scope = `${credential.date}/${credential.region}/${credential.service}/aws4_request`;
+  const key = signingKey(secret, credential.date, credential.region, credential.service);
+  const headers = canonicalHeaders(req, auth.signedHeaders);
+  if (headers === null) return false;
+  const query = canonicalQuery(req, auth.kind === 'query');
+  const expected = Buffer.from(auth.signature.toLowerCase(), 'utf8');
+  for (const path of canonicalPaths(req.path, credential.service)) {
+    const canonicalRequest = [req.method, path, query, headers, auth.signedHeaders.join(';'), hashedPayload].join('\n');
+    const stringToSign = [ALGORITHM, auth.amzDate, scope, sha256Hex(canonicalRequest)].join('\n');
+    const signature = Buffer.from(createHmac('sha256', key).update(stringToSign).digest('hex'), 'utf8');
+    if (signature.length === expected.length && timingSafeEqual(signature, expected)) return true;
+  }
+  return false;
+}
+
+const keyCache = new Map<string, Buffer>();
+function signingKey(secret: string, date: string, region: string, service: string): Buffer {
+  const cacheKey = `${secret}\0${date}\0${region}\0${service}`;
+  let key = keyCache.get(cacheKey);
+  if (!key) {
+    const kDate = createHmac('sha256', `AWS4${secret}`).update(date).digest();
+    const kRegion = createHmac('sha256', kDate).update(region).digest();
+    const kService = createHmac('sha256', kRegion).update(service).digest();
+    key = createHmac('sha256', kService).update('aws4_request').digest();
+    if (keyCache.size > 256) keyCache.clear();
+    keyCache.set(cacheKey, key);
+  }
+  return key;
+}
+
+/** RFC 3986 encoding as SigV4 wants it: everything but A-Z a-z 0-9 - _ . ~ */
+export function uriEncode(text: string): string {
+  return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+function canonicalPaths(rawPath: string, service: string): string[] {
+  const path = rawPath || '/';
+  if (service === 's3') return [path];
+  const encodeEach = (p: string) => p.split('/').map(uriEncode).join('/');
+  const forms = new Set<string>([encodeEach(normalizeSdkV3(path)), encodeEach(removeDotSegments(path)), path]);
+  return [...forms];
+}
+
+/** What the JavaScript SDK signs: empty and "." segments dropped, ".." resolved. */
+function normalizeSdkV3(path: string): string {
+  const out: string[] = [];
+  for (const seg of path.split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') out.pop();
+    else out.push(seg);
+  }
+  return `${path.startsWith('/') ? '/' : ''}${out.join('/')}${out.length > 0 && path.endsWith('/') ? '/' : ''}`;
+}
+
+/** What botocore signs: RFC 3986 dot-segment removal, slashes kept. */
+function removeDotSegments(path: string): string {
+  const out: string[] = [];
+  const segs = path.split('/');
+  segs.forEach((seg, i) => {
+    if (seg === '.') {
+      if (i === segs.length - 1) out.push('');
+    } else if (seg === '..') {
+      if (out.length > 1) out.pop();
+      if (i === segs.length - 1) out.push('');
+    } else out.push(seg);
+  });
+  const joined = out.join('/');
+  return joined.startsWith('/') ? joined : `/${joined}`;
+}
+
+function canonicalQuery(req: GatewayRequest, presigned: boolean): string {
+  if (!req.rawQuery) return '';
+  const pairs: Array<[string, string]> = [];
+  for (const part of req.rawQuery.split('&')) {
+    if (!part) continue;
+    const eq = part.indexOf('=');
+    const k = strictDecode(eq < 0 ? part : part.slice(0, eq));
+    const v = strictDecode(eq < 0 ? '' : part.slice(eq + 1));
+    if (presigned && k === 'X-Amz-Signature') continue;
+    pairs.push([uriEncode(k), uriEncode(v)]);
+  }
+  pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
+  return pairs.map(([k, v]) => `${k}=${v}`).join('&');
+}
+
+function strictDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+function canonicalHeaders(req: GatewayRequest, signed: string[]): string | null {
+  const values = new Map<string, string[]>();
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    const name = req.rawHeaders[i]!.toLowerCase();
+    const list = values.get(name);
+    const value = req.rawHeaders[i + 1]!.trim().replace(/\s+/g, ' ');
+    if (list) list.push(value);
+    else values.set(name, [value]);
+  }
+  const lines: string[] = [];
+  for (const name of signed) {
+    const v = values.get(name);
+    if (!v) return null;
+    lines.push(`${name}:${v.join(',')}\n`);
+  }
+  return lines.join('');
+}

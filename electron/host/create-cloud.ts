@@ -1,0 +1,202 @@
+/**
+ * The composition root: opens the cloud on a workspace, puts the AWS gateway, the health
+ * endpoint, the web console and its WebSocket on one HTTP listener, and returns a handle to
+ * close it all. Both `cloudlab serve` and the desktop app start here.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { LabInfo } from '../contract/console-api';
+import { Cloud } from '../core/cloud';
+import { Gateway, writeResponse } from '../gateway/gateway';
+import { createConsoleHandlers, type ConsoleHandlers } from './console-api';
+import { serveConsoleFile } from './static-files';
+import { ConsoleSocketServer, WS_PATH } from './ws-transport';
+
+export interface ListenOptions {
+  host: string;
+  port: number;
+  /** Desktop app: when the port is taken, say so and take a free one instead of failing. */
+  fallbackToFreePort?: boolean;
+}
+
+export interface HostOptions {
+  dataDir: string | null;
+  resourcesDir: string;
+  rendererDir: string | null;
+  seed?: string | null;
+  recover?: boolean;
+  /** null: no HTTP listener (the desktop app with listeners turned off). */
+  listen: ListenOptions | null;
+  sshPort?: number | null;
+  dnsPort?: number | null;
+  shell: 'desktop' | 'web';
+  version: string;
+  log?: (message: string) => void;
+}
+
+export interface CloudHost {
+  cloud: Cloud;
+  gateway: Gateway;
+  handlers: ConsoleHandlers;
+  endpoint: string | null;
+  consoleUrl: string | null;
+  /** Set when the requested port was busy and another was taken. */
+  portNote: string | null;
+  info(): LabInfo;
+  close(): Promise<void>;
+}
+
+export const HEALTH_PATH = '/_cloudlab/health';
+
+export async function createCloud(options: HostOptions): Promise<CloudHost> {
+  const cloud = await Cloud.open({
+    dataDir: options.dataDir,
+    resourcesDir: options.resourcesDir,
+    seed: options.seed,
+    recover: options.recover,
+  });
+  const gateway = new Gateway({ cloud, resourcesDir: options.resourcesDir, log: options.log });
+  let endpoint: string | null = null;
+  let port: number | null = null;
+  let portNote: string | null = null;
+
+  const info = (): LabInfo => ({
+    version: options.version,
+    shell: options.shell,
+    accountId: cloud.accounts.consolePrincipal().accountId,
+    endpoint,
+    consoleUrl: endpoint ? `${endpoint}/_cloudlab/` : null,
+    listeners: {
+      host: options.listen?.host ?? '127.0.0.1',
+      port,
+      sshPort: options.sshPort ?? null,
+      dnsPort: options.dnsPort ?? null,
+      pending: [
+        ...(options.sshPort != null ? [`SSH gateway on port ${options.sshPort} (arrives with instance terminals)`] : []),
+        ...(options.dnsPort != null ? [`DNS server on port ${options.dnsPort} (arrives with Route 53)`] : []),
+      ],
+    },
+    workspace: options.dataDir,
+    deterministic: cloud.ids.deterministic,
+    seed: cloud.workspace.seed,
+    services: cloud.health().services,
+    notes: cloud.store.notes,
+  });
+  const handlers = createConsoleHandlers(cloud, info);
+  const sockets = new ConsoleSocketServer(handlers, cloud.events);
+  let server: Server | null = null;
+
+  if (options.listen) {
+    server = createServer({ keepAliveTimeout: 60_000, headersTimeout: 65_000 }, (req, res) => {
+      route(req, res).catch((e: unknown) => {
+        options.log?.(`request failed: ${(e as Error).stack ?? String(e)}`);
+        if (!res.headersSent) res.writeHead(500).end();
+      });
+    });
+    server.on('upgrade', (req, socket, head) => {
+      if (pathOf(req.url) === WS_PATH && sameOrigin(req)) sockets.upgrade(req, socket, head);
+      else socket.destroy();
+    });
+    server.on('clientError', (_err, socket) => {
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      else socket.destroy();
+    });
+    const address = await listen(server, options.listen).catch(async (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EADDRINUSE' && options.listen!.fallbackToFreePort) {
+        portNote = `Port ${options.listen!.port} is in use, so the AWS endpoint uses another port.`;
+        return listen(server!, { ...options.listen!, port: 0 });
+      }
+      await cloud.close();
+      throw e;
+    });
+    port = address.port;
+    const host = address.address.includes(':') ? `[${address.address}]` : address.address;
+    endpoint = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`;
+  }
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = pathOf(req.url);
+    if (path === '/_cloudlab') {
+      res.writeHead(301, { location: '/_cloudlab/' }).end();
+      return;
+    }
+    if (path === HEALTH_PATH) {
+      const body = JSON.stringify(cloud.health());
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(body);
+      return;
+    }
+    if (path.startsWith('/_cloudlab/')) {
+      serveConsoleFile(options.rendererDir, path.slice('/_cloudlab/'.length), res);
+      return;
+    }
+    if (isBrowserVisit(req, path)) {
+      res.writeHead(302, { location: '/_cloudlab/' }).end();
+      return;
+    }
+    await gateway.handle(req, res).catch((e: unknown) => {
+      options.log?.(`gateway failure: ${(e as Error).stack ?? String(e)}`);
+      writeResponse(res, { status: 500, headers: {}, body: undefined });
+    });
+  }
+
+  return {
+    cloud,
+    gateway,
+    handlers,
+    get endpoint() {
+      return endpoint;
+    },
+    get consoleUrl() {
+      return endpoint ? `${endpoint}/_cloudlab/` : null;
+    },
+    portNote,
+    info,
+    async close() {
+      sockets.close();
+      if (server) {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server!.close(() => resolve()));
+      }
+      await cloud.close();
+    },
+  };
+}
+
+function listen(server: Server, options: ListenOptions): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    const onError = (e: Error) => reject(e);
+    server.once('error', onError);
+    server.listen(options.port, options.host, () => {
+      server.off('error', onError);
+      resolve(server.address() as AddressInfo);
+    });
+  });
+}
+
+function pathOf(url: string | undefined): string {
+  const u = url ?? '/';
+  const q = u.search(/[?#]/);
+  return q < 0 ? u : u.slice(0, q);
+}
+
+/** A person opening the endpoint in a browser gets the console, not an S3 error. */
+function isBrowserVisit(req: IncomingMessage, path: string): boolean {
+  return (
+    req.method === 'GET' &&
+    path === '/' &&
+    !req.headers.authorization &&
+    !(req.url ?? '').includes('X-Amz-') &&
+    (req.headers.accept ?? '').includes('text/html')
+  );
+}
+
+/** Only pages served by this host may open the console socket (no cross-site control). */
+function sameOrigin(req: IncomingMessage): boolean {
+  const origin = req.headers.origin;
+  if (!origin) return true;
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}
