@@ -5,7 +5,9 @@ import { existsSync } from 'node:fs';
 
 const bundle = new URL('../out/cli/cloudlab.mjs', import.meta.url);
 if (!existsSync(bundle)) {
-  process.stderr.write('cloudlab: Cloud Lab is not built yet. Run `npm run build` (npm ci does it for you).\n');
+  process.stderr.write(
+    'cloudlab: Cloud Lab is not built yet. Run `npm run build` (npm ci does it for you).\n',
+  );
   process.exit(1);
 }
 await import(bundle.href);

@@ -24,8 +24,17 @@ await build({
 });
 
 if (!process.argv.includes('--cli')) {
-  const bin = join(root, 'node_modules', '.bin', process.platform === 'win32' ? 'electron-vite.cmd' : 'electron-vite');
-  const r = spawnSync(bin, ['build'], { cwd: root, stdio: 'inherit', env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1' } });
+  const bin = join(
+    root,
+    'node_modules',
+    '.bin',
+    process.platform === 'win32' ? 'electron-vite.cmd' : 'electron-vite',
+  );
+  const r = spawnSync(bin, ['build'], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1' },
+  });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 console.log(`cloudlab: built in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -27,10 +27,14 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'resources', 'models');
 const work = mkdtempSync(join(tmpdir(), 'cloudlab-models-'));
 try {
-  execFileSync('npm', ['pack', `aws-sdk@${version}`, '--silent'], { cwd: work, stdio: ['ignore', 'pipe', 'inherit'] });
+  execFileSync('npm', ['pack', `aws-sdk@${version}`, '--silent'], {
+    cwd: work,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   execFileSync('tar', ['xzf', `aws-sdk-${version}.tgz`], { cwd: work });
   mkdirSync(out, { recursive: true });
-  for (const uid of MODELS) copyFileSync(join(work, 'package', 'apis', `${uid}.min.json`), join(out, `${uid}.json`));
+  for (const uid of MODELS)
+    copyFileSync(join(work, 'package', 'apis', `${uid}.min.json`), join(out, `${uid}.json`));
   const notice = readFileSync(join(work, 'package', 'NOTICE.txt'), 'utf8');
   writeFileSync(
     join(out, 'SOURCE.md'),

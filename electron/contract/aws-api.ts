@@ -23,10 +23,16 @@ export interface AwsApi {
 
 export type ServiceName = keyof AwsApi;
 export type OperationName<S extends ServiceName> = keyof AwsApi[S] & string;
-export type InputOf<S extends ServiceName, O extends OperationName<S>> = AwsApi[S][O] extends [infer I, unknown]
+export type InputOf<S extends ServiceName, O extends OperationName<S>> = AwsApi[S][O] extends [
+  infer I,
+  unknown,
+]
   ? I
   : never;
-export type OutputOf<S extends ServiceName, O extends OperationName<S>> = AwsApi[S][O] extends [unknown, infer R]
+export type OutputOf<S extends ServiceName, O extends OperationName<S>> = AwsApi[S][O] extends [
+  unknown,
+  infer R,
+]
   ? R
   : never;
 

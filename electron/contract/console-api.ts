@@ -96,6 +96,21 @@ export interface ClockChange {
   advanceMs?: number;
 }
 
+/** Where the desktop app listens (cloudlab serve takes these from its flags instead). */
+export interface ListenerSettings {
+  enabled: boolean;
+  host: string;
+  port: number;
+}
+
+export interface ListenerSettingsInfo {
+  settings: ListenerSettings;
+  /** False in the web console: the ports are cloudlab serve's command-line flags. */
+  editable: boolean;
+  /** True when saved settings differ from what is running now. */
+  restartRequired: boolean;
+}
+
 export interface ConsoleApi {
   'aws.call': { args: AwsCall; result: unknown };
   'lab.info': { args: null; result: LabInfo };
@@ -103,6 +118,7 @@ export interface ConsoleApi {
   'lab.credentials': { args: null; result: CredentialsInfo };
   'lab.clock': { args: ClockChange | null; result: ClockInfo };
   'lab.region-opt-in': { args: { region: string; enabled: boolean }; result: null };
+  'lab.listeners': { args: ListenerSettings | null; result: ListenerSettingsInfo };
 }
 
 export type ConsoleChannel = keyof ConsoleApi;

@@ -147,13 +147,20 @@ export class Cloud {
       source: request.source,
     };
     try {
-      return await (operation as (ctx: OperationContext, input: unknown) => unknown)(ctx, request.input ?? {});
+      return await (operation as (ctx: OperationContext, input: unknown) => unknown)(
+        ctx,
+        request.input ?? {},
+      );
     } catch (e) {
       if (isAwsError(e)) throw e;
       // A bug in Cloud Lab, not the caller's fault: say so as AWS would, keep the detail.
-      const err = new AwsError('InternalFailure', `Cloud Lab failed while running ${request.operation}: ${(e as Error).message}`, {
-        status: 500,
-      });
+      const err = new AwsError(
+        'InternalFailure',
+        `Cloud Lab failed while running ${request.operation}: ${(e as Error).message}`,
+        {
+          status: 500,
+        },
+      );
       err.cause = e;
       throw err;
     }
@@ -179,7 +186,11 @@ export class Cloud {
   private async saveClock(): Promise<void> {
     const s = this.clock.snapshot();
     await this.settings
-      .set('clock', { offset: s.simAnchor - s.realAnchor, speed: s.speed, paused: s.paused } satisfies PersistedClock)
+      .set('clock', {
+        offset: s.simAnchor - s.realAnchor,
+        speed: s.speed,
+        paused: s.paused,
+      } satisfies PersistedClock)
       .catch(() => undefined);
   }
 

@@ -47,7 +47,11 @@ export class Gateway {
 
   constructor(private readonly options: GatewayOptions) {
     this.models = new ModelRegistry(options.resourcesDir);
-    this.router = new ServiceRouter([...options.cloud.services.values()], this.models, options.cloud.catalogue);
+    this.router = new ServiceRouter(
+      [...options.cloud.services.values()],
+      this.models,
+      options.cloud.catalogue,
+    );
     this.maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
     this.realNow = options.realNow ?? Date.now;
   }
@@ -68,7 +72,10 @@ export class Gateway {
     const routed = this.router.route(head, auth);
     if (!routed) {
       const scope = auth.kind === 'header' || auth.kind === 'query' ? auth.credential.service : '?';
-      return writeResponse(res, plainError(400, 'UnknownService', `Cloud Lab does not host the service "${scope}".`));
+      return writeResponse(
+        res,
+        plainError(400, 'UnknownService', `Cloud Lab does not host the service "${scope}".`),
+      );
     }
     if (routed.bucket) head.routePath = `/${routed.bucket}${head.path === '/' ? '' : head.path}`;
     head.bucketFromHost = routed.bucket;
@@ -115,7 +122,8 @@ export class Gateway {
 
   private authenticate(req: GatewayRequest, auth: ParsedAuth, routed: Routed): Principal {
     const service = routed.service;
-    const fail = (spec: ErrorSpec, message?: string) => new AwsError(spec[0], message ?? spec[2], { status: spec[1] });
+    const fail = (spec: ErrorSpec, message?: string) =>
+      new AwsError(spec[0], message ?? spec[2], { status: spec[1] });
     const isS3 = service.name === 's3';
     switch (auth.kind) {
       case 'none':
@@ -124,9 +132,11 @@ export class Gateway {
         throw new AwsError(isS3 ? 'InvalidRequest' : 'IncompleteSignature', auth.message);
       case 'malformed':
         throw new AwsError(
-          isS3 ? 'AuthorizationHeaderMalformed' : this.codec(service).model.protocol === 'json'
-            ? 'IncompleteSignatureException'
-            : 'IncompleteSignature',
+          isS3
+            ? 'AuthorizationHeaderMalformed'
+            : this.codec(service).model.protocol === 'json'
+              ? 'IncompleteSignatureException'
+              : 'IncompleteSignature',
           auth.message,
         );
     }
@@ -138,16 +148,23 @@ export class Gateway {
           `The authorization header is malformed; the region '${credential.region}' is wrong; expecting 'us-east-1'`,
         );
       }
-      throw fail(service.auth.badSignature, `Credential should be scoped to a valid region, not '${credential.region}'.`);
+      throw fail(
+        service.auth.badSignature,
+        `Credential should be scoped to a valid region, not '${credential.region}'.`,
+      );
     }
     const key = this.options.cloud.accounts.accessKey(credential.accessKeyId);
     if (!key || key.status !== 'Active') throw fail(service.auth.unknownKey);
     const time = checkTime(auth, this.realNow());
     if (time !== 'ok') {
       if (auth.kind === 'query' && isS3) {
-        throw new AwsError('AccessDenied', time === 'expired' ? 'Request has expired' : 'Request is not valid yet', {
-          status: 403,
-        });
+        throw new AwsError(
+          'AccessDenied',
+          time === 'expired' ? 'Request has expired' : 'Request is not valid yet',
+          {
+            status: 403,
+          },
+        );
       }
       throw fail(service.auth.expired);
     }

@@ -101,7 +101,9 @@ export class ServiceModel {
   }
 
   static load(resourcesDir: string, uid: string): ServiceModel {
-    return new ServiceModel(JSON.parse(readFileSync(join(resourcesDir, 'models', `${uid}.json`), 'utf8')) as RawModel);
+    return new ServiceModel(
+      JSON.parse(readFileSync(join(resourcesDir, 'models', `${uid}.json`), 'utf8')) as RawModel,
+    );
   }
 
   get protocol(): ModelMetadata['protocol'] {
@@ -154,7 +156,9 @@ export class ServiceModel {
   members(shape: Shape): Array<[string, Shape]> {
     const cached = memberCache.get(shape);
     if (cached) return cached;
-    const list = Object.entries(shape.members ?? {}).map(([name, ref]) => [name, this.resolve(ref)] as [string, Shape]);
+    const list = Object.entries(shape.members ?? {}).map(
+      ([name, ref]) => [name, this.resolve(ref)] as [string, Shape],
+    );
     memberCache.set(shape, list);
     return list;
   }

@@ -43,11 +43,15 @@ export function parseAuth(req: GatewayRequest): ParsedAuth {
     if (header.startsWith('AWS ')) {
       return {
         kind: 'unsupported',
-        message: 'The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.',
+        message:
+          'The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.',
       };
     }
     if (!header.startsWith(`${ALGORITHM} `)) {
-      return { kind: 'malformed', message: `Unsupported Authorization header: only ${ALGORITHM} is supported.` };
+      return {
+        kind: 'malformed',
+        message: `Unsupported Authorization header: only ${ALGORITHM} is supported.`,
+      };
     }
     const parts = new Map<string, string>();
     for (const piece of header.slice(ALGORITHM.length + 1).split(',')) {
@@ -77,16 +81,23 @@ export function parseAuth(req: GatewayRequest): ParsedAuth {
     return {
       kind: 'header',
       credential,
-      signedHeaders: parts.get('SignedHeaders')!.split(';').map((h) => h.toLowerCase()),
+      signedHeaders: parts
+        .get('SignedHeaders')!
+        .split(';')
+        .map((h) => h.toLowerCase()),
       signature: parts.get('Signature')!,
       amzDate,
     };
   }
   const q = new Map(req.query);
   if (q.has('X-Amz-Signature') || q.has('X-Amz-Credential') || q.has('X-Amz-Algorithm')) {
-    const missing = ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Signature', 'X-Amz-Date', 'X-Amz-SignedHeaders'].filter(
-      (k) => !q.get(k),
-    );
+    const missing = [
+      'X-Amz-Algorithm',
+      'X-Amz-Credential',
+      'X-Amz-Signature',
+      'X-Amz-Date',
+      'X-Amz-SignedHeaders',
+    ].filter((k) => !q.get(k));
     const credential = parseCredential(q.get('X-Amz-Credential') ?? '');
     if (missing.length > 0 || !credential) {
       return {
@@ -112,7 +123,10 @@ export function parseAuth(req: GatewayRequest): ParsedAuth {
     return {
       kind: 'query',
       credential,
-      signedHeaders: q.get('X-Amz-SignedHeaders')!.split(';').map((h) => h.toLowerCase()),
+      signedHeaders: q
+        .get('X-Amz-SignedHeaders')!
+        .split(';')
+        .map((h) => h.toLowerCase()),
       signature: q.get('X-Amz-Signature')!,
       amzDate: q.get('X-Amz-Date')!,
       expires,
@@ -142,7 +156,10 @@ function requestDate(req: GatewayRequest): string | null {
 }
 
 export function toAmzDate(d: Date): string {
-  return d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 export function amzDateToMillis(amzDate: string): number {
@@ -166,7 +183,11 @@ export function checkTime(auth: Extract<ParsedAuth, { kind: 'header' | 'query' }
 }
 
 /** The payload hash the signer used. */
-export function payloadHash(req: GatewayRequest, auth: { kind: 'header' | 'query' }, service: string): string {
+export function payloadHash(
+  req: GatewayRequest,
+  auth: { kind: 'header' | 'query' },
+  service: string,
+): string {
   const header = req.headers['x-amz-content-sha256'];
   if (header) return header;
   if (auth.kind === 'query') {
@@ -197,7 +218,14 @@ export function verifySignature(
   const query = canonicalQuery(req, auth.kind === 'query');
   const expected = Buffer.from(auth.signature.toLowerCase(), 'utf8');
   for (const path of canonicalPaths(req.path, credential.service)) {
-    const canonicalRequest = [req.method, path, query, headers, auth.signedHeaders.join(';'), hashedPayload].join('\n');
+    const canonicalRequest = [
+      req.method,
+      path,
+      query,
+      headers,
+      auth.signedHeaders.join(';'),
+      hashedPayload,
+    ].join('\n');
     const stringToSign = [ALGORITHM, auth.amzDate, scope, sha256Hex(canonicalRequest)].join('\n');
     const signature = Buffer.from(createHmac('sha256', key).update(stringToSign).digest('hex'), 'utf8');
     if (signature.length === expected.length && timingSafeEqual(signature, expected)) return true;
@@ -222,14 +250,21 @@ function signingKey(secret: string, date: string, region: string, service: strin
 
 /** RFC 3986 encoding as SigV4 wants it: everything but A-Z a-z 0-9 - _ . ~ */
 export function uriEncode(text: string): string {
-  return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return encodeURIComponent(text).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
 }
 
 function canonicalPaths(rawPath: string, service: string): string[] {
   const path = rawPath || '/';
   if (service === 's3') return [path];
   const encodeEach = (p: string) => p.split('/').map(uriEncode).join('/');
-  const forms = new Set<string>([encodeEach(normalizeSdkV3(path)), encodeEach(removeDotSegments(path)), path]);
+  const forms = new Set<string>([
+    encodeEach(normalizeSdkV3(path)),
+    encodeEach(removeDotSegments(path)),
+    path,
+  ]);
   return [...forms];
 }
 

@@ -36,7 +36,8 @@ function fail(message: string): never {
 function port(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!/^\d+$/.test(value) || n > 65535) fail(`--${name} must be a port number from 0 to 65535, not "${value}".`);
+  if (!/^\d+$/.test(value) || n > 65535)
+    fail(`--${name} must be a port number from 0 to 65535, not "${value}".`);
   return n;
 }
 
@@ -66,7 +67,8 @@ async function serve(argv: string[]): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  if (v.seed !== undefined && !/^\d{1,15}$/.test(v.seed)) fail(`--seed must be a whole number, not "${v.seed}".`);
+  if (v.seed !== undefined && !/^\d{1,15}$/.test(v.seed))
+    fail(`--seed must be a whole number, not "${v.seed}".`);
   const dataDir = v.data ?? defaultWorkspaceDir();
   const httpPort = port('port', v.port, 4566);
   const sshPort = port('ssh-port', v['ssh-port'], 4522);
@@ -91,14 +93,18 @@ async function serve(argv: string[]): Promise<void> {
     if (e instanceof WorkspaceError) fail(e.message);
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'EADDRINUSE') {
-      fail(`port ${httpPort} on ${v.host} is already in use (is another Cloud Lab running?). Choose another with --port.`);
+      fail(
+        `port ${httpPort} on ${v.host} is already in use (is another Cloud Lab running?). Choose another with --port.`,
+      );
     }
-    if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') fail(`cannot listen on ${v.host}: ${err.message}`);
+    if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND')
+      fail(`cannot listen on ${v.host}: ${err.message}`);
     if (err.code === 'EACCES') fail(`not allowed to listen on port ${httpPort}: ${err.message}`);
     throw e;
   }
   for (const note of host.cloud.store.notes) process.stderr.write(`cloudlab: ${note}\n`);
-  for (const pending of host.info().listeners.pending) process.stderr.write(`cloudlab: not started yet: ${pending}\n`);
+  for (const pending of host.info().listeners.pending)
+    process.stderr.write(`cloudlab: not started yet: ${pending}\n`);
 
   let stopping = false;
   const stop = (signal: string) => {

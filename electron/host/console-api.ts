@@ -5,6 +5,7 @@
  */
 import type {
   ArgsOf,
+  ListenerSettings,
   ConsoleApi,
   ConsoleChannel,
   Envelope,
@@ -13,10 +14,23 @@ import type {
 } from '../contract/console-api';
 import type { Cloud } from '../core/cloud';
 import { AwsError, isAwsError } from '../core/kernel/errors';
+import { DEFAULT_DESKTOP_LISTENERS, DESKTOP_LISTENERS_KEY, validateListeners } from './desktop-settings';
 
-export type ConsoleHandlers = { [C in ConsoleChannel]: (args: ArgsOf<C>) => Promise<ResultOf<C>> | ResultOf<C> };
+export type ConsoleHandlers = {
+  [C in ConsoleChannel]: (args: ArgsOf<C>) => Promise<ResultOf<C>> | ResultOf<C>;
+};
 
-export function createConsoleHandlers(cloud: Cloud, info: () => LabInfo): ConsoleHandlers {
+export interface ListenerControl {
+  /** The desktop app may change its listeners; `cloudlab serve` takes them from flags. */
+  editable: boolean;
+  running: () => ListenerSettings;
+}
+
+export function createConsoleHandlers(
+  cloud: Cloud,
+  info: () => LabInfo,
+  listeners: ListenerControl,
+): ConsoleHandlers {
   return {
     'aws.call': (call) => {
       if (!call || typeof call.service !== 'string' || typeof call.operation !== 'string') {
@@ -76,10 +90,39 @@ export function createConsoleHandlers(cloud: Cloud, info: () => LabInfo): Consol
     'lab.region-opt-in': async ({ region, enabled }) => {
       const r = cloud.catalogue.region(region);
       if (!r) throw new AwsError('ValidationException', `Unknown region ${region}.`);
-      if (!r.optIn) throw new AwsError('ValidationException', `${r.name} is enabled by default and cannot be changed.`);
+      if (!r.optIn)
+        throw new AwsError('ValidationException', `${r.name} is enabled by default and cannot be changed.`);
       await cloud.accounts.setOptInRegion(cloud.accounts.consolePrincipal().accountId, region, enabled);
-      cloud.events.publish({ topic: 'account.regions.changed', at: cloud.clock.now(), data: { region, enabled } });
+      cloud.events.publish({
+        topic: 'account.regions.changed',
+        at: cloud.clock.now(),
+        data: { region, enabled },
+      });
       return null;
+    },
+    'lab.listeners': async (change) => {
+      const running = listeners.running();
+      if (!listeners.editable) {
+        if (change)
+          throw new AwsError(
+            'ValidationException',
+            'Ports are set with cloudlab serve flags: --host, --port.',
+          );
+        return { settings: running, editable: false, restartRequired: false };
+      }
+      if (change) {
+        const valid = validateListeners(change);
+        if (typeof valid === 'string') throw new AwsError('ValidationException', valid);
+        await cloud.settings.set(DESKTOP_LISTENERS_KEY, valid);
+      }
+      const saved = {
+        ...DEFAULT_DESKTOP_LISTENERS,
+        ...cloud.settings.get<ListenerSettings>(DESKTOP_LISTENERS_KEY),
+      };
+      const differs =
+        saved.enabled !== running.enabled ||
+        (saved.enabled && (saved.host !== running.host || saved.port !== running.port));
+      return { settings: saved, editable: true, restartRequired: differs };
     },
   };
 }
@@ -92,7 +135,10 @@ export async function dispatchConsole<C extends ConsoleChannel>(
 ): Promise<Envelope<ResultOf<C>>> {
   const handler = handlers[channel] as ((a: ArgsOf<C>) => Promise<ResultOf<C>> | ResultOf<C>) | undefined;
   if (typeof handler !== 'function' || !Object.prototype.hasOwnProperty.call(handlers, channel)) {
-    return { ok: false, error: { code: 'UnknownChannel', message: `No console channel ${String(channel)}.`, status: 400 } };
+    return {
+      ok: false,
+      error: { code: 'UnknownChannel', message: `No console channel ${String(channel)}.`, status: 400 },
+    };
   }
   try {
     return { ok: true, result: await handler(args) };

@@ -25,8 +25,11 @@ export interface HostOptions {
   rendererDir: string | null;
   seed?: string | null;
   recover?: boolean;
-  /** null: no HTTP listener (the desktop app with listeners turned off). */
-  listen: ListenOptions | null;
+  /**
+   * null: no HTTP listener (the desktop app with listeners turned off). A function is asked
+   * once the workspace is open (the desktop app keeps its listener settings there).
+   */
+  listen: ListenOptions | null | ((cloud: Cloud) => ListenOptions | null);
   sshPort?: number | null;
   dnsPort?: number | null;
   shell: 'desktop' | 'web';
@@ -56,6 +59,7 @@ export async function createCloud(options: HostOptions): Promise<CloudHost> {
     recover: options.recover,
   });
   const gateway = new Gateway({ cloud, resourcesDir: options.resourcesDir, log: options.log });
+  const listenOptions = typeof options.listen === 'function' ? options.listen(cloud) : options.listen;
   let endpoint: string | null = null;
   let port: number | null = null;
   let portNote: string | null = null;
@@ -67,12 +71,14 @@ export async function createCloud(options: HostOptions): Promise<CloudHost> {
     endpoint,
     consoleUrl: endpoint ? `${endpoint}/_cloudlab/` : null,
     listeners: {
-      host: options.listen?.host ?? '127.0.0.1',
+      host: listenOptions?.host ?? '127.0.0.1',
       port,
       sshPort: options.sshPort ?? null,
       dnsPort: options.dnsPort ?? null,
       pending: [
-        ...(options.sshPort != null ? [`SSH gateway on port ${options.sshPort} (arrives with instance terminals)`] : []),
+        ...(options.sshPort != null
+          ? [`SSH gateway on port ${options.sshPort} (arrives with instance terminals)`]
+          : []),
         ...(options.dnsPort != null ? [`DNS server on port ${options.dnsPort} (arrives with Route 53)`] : []),
       ],
     },
@@ -80,13 +86,20 @@ export async function createCloud(options: HostOptions): Promise<CloudHost> {
     deterministic: cloud.ids.deterministic,
     seed: cloud.workspace.seed,
     services: cloud.health().services,
-    notes: cloud.store.notes,
+    notes: portNote ? [...cloud.store.notes, portNote] : cloud.store.notes,
   });
-  const handlers = createConsoleHandlers(cloud, info);
+  const handlers = createConsoleHandlers(cloud, info, {
+    editable: options.shell === 'desktop',
+    running: () => ({
+      enabled: listenOptions !== null,
+      host: listenOptions?.host ?? '127.0.0.1',
+      port: port ?? 0,
+    }),
+  });
   const sockets = new ConsoleSocketServer(handlers, cloud.events);
   let server: Server | null = null;
 
-  if (options.listen) {
+  if (listenOptions) {
     server = createServer({ keepAliveTimeout: 60_000, headersTimeout: 65_000 }, (req, res) => {
       route(req, res).catch((e: unknown) => {
         options.log?.(`request failed: ${(e as Error).stack ?? String(e)}`);
@@ -98,13 +111,14 @@ export async function createCloud(options: HostOptions): Promise<CloudHost> {
       else socket.destroy();
     });
     server.on('clientError', (_err, socket) => {
-      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      if (socket.writable)
+        socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       else socket.destroy();
     });
-    const address = await listen(server, options.listen).catch(async (e: NodeJS.ErrnoException) => {
-      if (e.code === 'EADDRINUSE' && options.listen!.fallbackToFreePort) {
-        portNote = `Port ${options.listen!.port} is in use, so the AWS endpoint uses another port.`;
-        return listen(server!, { ...options.listen!, port: 0 });
+    const address = await listen(server, listenOptions).catch(async (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EADDRINUSE' && listenOptions.fallbackToFreePort) {
+        portNote = `Port ${listenOptions.port} is in use, so the AWS endpoint uses another port.`;
+        return listen(server!, { ...listenOptions, port: 0 });
       }
       await cloud.close();
       throw e;

@@ -35,7 +35,8 @@ export class ConsoleSocketServer {
 
   private attach(socket: WebSocket): void {
     const unsubscribe = this.events.subscribe((event) => {
-      if (socket.readyState === socket.OPEN) socket.send(encodeWire({ event: 'cloud.event', payload: event }));
+      if (socket.readyState === socket.OPEN)
+        socket.send(encodeWire({ event: 'cloud.event', payload: event }));
     });
     socket.on('close', unsubscribe);
     socket.on('error', unsubscribe);

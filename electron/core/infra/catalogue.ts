@@ -107,7 +107,8 @@ export class Catalogue {
     private readonly resourcesDir: string,
   ) {
     this.byCode = new Map(regions.map((r) => [r.code, r]));
-    for (const region of regions) for (const zone of region.zones) this.zoneByName.set(zone.name, { region, zone });
+    for (const region of regions)
+      for (const zone of region.zones) this.zoneByName.set(zone.name, { region, zone });
   }
 
   static load(resourcesDir: string): Catalogue {
@@ -129,13 +130,18 @@ export class Catalogue {
   }
 
   get edgeLocations(): EdgeLocation[] {
-    this._edges ??= readJson<{ locations: EdgeLocation[] }>(this.resourcesDir, 'edge-locations.json').locations;
+    this._edges ??= readJson<{ locations: EdgeLocation[] }>(
+      this.resourcesDir,
+      'edge-locations.json',
+    ).locations;
     return this._edges;
   }
 
   get instanceTypes(): InstanceTypeInfo[] {
-    this._types ??= readJson<{ instanceTypes: InstanceTypeInfo[] }>(this.resourcesDir, 'instance-types.json')
-      .instanceTypes;
+    this._types ??= readJson<{ instanceTypes: InstanceTypeInfo[] }>(
+      this.resourcesDir,
+      'instance-types.json',
+    ).instanceTypes;
     return this._types;
   }
 

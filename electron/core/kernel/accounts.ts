@@ -45,7 +45,10 @@ export const accountMigrations: Migration[] = [
         account_id TEXT NOT NULL REFERENCES accounts(id),
         region TEXT NOT NULL,
         PRIMARY KEY (account_id, region))`);
-      tx.run('INSERT INTO accounts (id, alias, created_at) VALUES (?, ?, 0)', [DEFAULT_ACCOUNT_ID, 'cloudlab']);
+      tx.run('INSERT INTO accounts (id, alias, created_at) VALUES (?, ?, 0)', [
+        DEFAULT_ACCOUNT_ID,
+        'cloudlab',
+      ]);
       tx.run(
         `INSERT INTO access_keys (access_key_id, secret, account_id, principal_arn, user_id, created_at)
          VALUES (?, ?, ?, ?, ?, 0)`,
@@ -114,9 +117,10 @@ export class Accounts {
   /** Access keys of an account, for the security-credentials page. */
   listAccessKeys(accountId: string): AccessKey[] {
     return this.store
-      .all<{ access_key_id: string }>('SELECT access_key_id FROM access_keys WHERE account_id = ? ORDER BY created_at', [
-        accountId,
-      ])
+      .all<{ access_key_id: string }>(
+        'SELECT access_key_id FROM access_keys WHERE account_id = ? ORDER BY created_at',
+        [accountId],
+      )
       .map((r) => this.accessKey(r.access_key_id)!)
       .filter(Boolean);
   }
@@ -132,7 +136,11 @@ export class Accounts {
 
   async setOptInRegion(accountId: string, region: string, enabled: boolean): Promise<void> {
     await this.store.write((tx) => {
-      if (enabled) tx.run('INSERT OR IGNORE INTO account_regions (account_id, region) VALUES (?, ?)', [accountId, region]);
+      if (enabled)
+        tx.run('INSERT OR IGNORE INTO account_regions (account_id, region) VALUES (?, ?)', [
+          accountId,
+          region,
+        ]);
       else tx.run('DELETE FROM account_regions WHERE account_id = ? AND region = ?', [accountId, region]);
     });
   }

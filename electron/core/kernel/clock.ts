@@ -89,7 +89,8 @@ export class SimClock {
 
   /** Jump simulated time forward, firing every timer that falls due on the way, in order. */
   advance(ms: number): void {
-    if (!Number.isFinite(ms) || ms < 0) throw new RangeError('Can only advance the clock by a positive duration.');
+    if (!Number.isFinite(ms) || ms < 0)
+      throw new RangeError('Can only advance the clock by a positive duration.');
     const target = this.now() + ms;
     // Fire timers one by one so a timer that schedules another inside the window sees it run.
     for (;;) {

@@ -23,7 +23,10 @@ export class Ids {
 
   /** `length` lowercase hex digits, drawn from namespace `ns`. */
   hex(tx: Tx, ns: string, length: number): string {
-    if (this.seed === null) return randomBytes(Math.ceil(length / 2)).toString('hex').slice(0, length);
+    if (this.seed === null)
+      return randomBytes(Math.ceil(length / 2))
+        .toString('hex')
+        .slice(0, length);
     tx.run('INSERT INTO _id_counters (ns, n) VALUES (?, 1) ON CONFLICT(ns) DO UPDATE SET n = n + 1', [ns]);
     const n = tx.get<{ n: number }>('SELECT n FROM _id_counters WHERE ns = ?', [ns])!.n;
     let out = '';
@@ -51,7 +54,8 @@ export class Ids {
     const alphabet = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
     const hex = this.hex(tx, ns, length * 2);
     let out = '';
-    for (let i = 0; i < length; i++) out += alphabet[parseInt(hex.slice(i * 2, i * 2 + 2), 16) % alphabet.length];
+    for (let i = 0; i < length; i++)
+      out += alphabet[parseInt(hex.slice(i * 2, i * 2 + 2), 16) % alphabet.length];
     return out;
   }
 

@@ -88,7 +88,9 @@ export class Journal {
     });
     for (let i = 1; i < records.length; i++) {
       if (records[i]!.seq <= records[i - 1]!.seq)
-        throw new WorkspaceError(`The journal in ${dir} is damaged: record sequence numbers go backwards.`, [dir]);
+        throw new WorkspaceError(`The journal in ${dir} is damaged: record sequence numbers go backwards.`, [
+          dir,
+        ]);
     }
     return { records, notes };
   }

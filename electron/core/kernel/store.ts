@@ -16,7 +16,16 @@
  * awaited would interleave with others.
  */
 import initSqlJs, { type Database, type SqlJsStatic, type Statement } from 'sql.js';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { promises as fsp } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -59,7 +68,11 @@ export interface StoreOptions {
 const DB_FILE = 'cloudlab.db';
 const JOURNAL_DIR = 'journal';
 const LOCK_FILE = 'cloudlab.lock';
-const DEFAULT_POLICY: CheckpointPolicy = { maxRecords: 20_000, maxBytes: 64 * 1024 * 1024, intervalMs: 60_000 };
+const DEFAULT_POLICY: CheckpointPolicy = {
+  maxRecords: 20_000,
+  maxBytes: 64 * 1024 * 1024,
+  intervalMs: 60_000,
+};
 
 let sqlJs: Promise<SqlJsStatic> | null = null;
 function loadSqlJs(): Promise<SqlJsStatic> {
@@ -116,7 +129,12 @@ export class Store {
           );
         }
         const aside = moveAside(dir);
-        loaded = { db: new SQL.Database(), seq: 0, replayed: 0, notes: [`${e.message} The damaged files were moved to ${aside}.`] };
+        loaded = {
+          db: new SQL.Database(),
+          seq: 0,
+          replayed: 0,
+          notes: [`${e.message} The damaged files were moved to ${aside}.`],
+        };
       }
       const journal = await Journal.open(join(dir, JOURNAL_DIR), loaded.seq + 1);
       const store = new Store(loaded.db, dir, journal, options);
@@ -139,7 +157,8 @@ export class Store {
 
   private startTimer(): void {
     this.timer = setInterval(() => {
-      if (this.journal && this.journal.recordsSinceCheckpoint > 0) void this.checkpoint().catch(() => undefined);
+      if (this.journal && this.journal.recordsSinceCheckpoint > 0)
+        void this.checkpoint().catch(() => undefined);
     }, this.policy.intervalMs);
     this.timer.unref();
   }
@@ -242,7 +261,10 @@ export class Store {
   private maybeCheckpoint(): void {
     const j = this.journal;
     if (!j || this.checkpointing) return;
-    if (j.recordsSinceCheckpoint >= this.policy.maxRecords || j.bytesSinceCheckpoint >= this.policy.maxBytes) {
+    if (
+      j.recordsSinceCheckpoint >= this.policy.maxRecords ||
+      j.bytesSinceCheckpoint >= this.policy.maxBytes
+    ) {
       void this.checkpoint().catch(() => undefined);
     }
   }
@@ -263,7 +285,9 @@ export class Store {
     // in the old journal files is then inside the exported image.
     while (journal.busy) await journal.idle();
     const seq = this.seq;
-    this.db.run("INSERT OR REPLACE INTO _store_meta (key, value) VALUES ('checkpoint_seq', ?)", [String(seq)]);
+    this.db.run("INSERT OR REPLACE INTO _store_meta (key, value) VALUES ('checkpoint_seq', ?)", [
+      String(seq),
+    ]);
     const image = this.db.export();
     this.statements.clear(); // export() closes and reopens the database, freeing statements
     this.init();
@@ -327,7 +351,9 @@ function loadWorkspace(
       const row = db.exec("SELECT value FROM _store_meta WHERE key = 'checkpoint_seq'");
       checkpointSeq = Number(row[0]?.values[0]?.[0] ?? 0);
     } catch (e) {
-      throw new WorkspaceError(`The workspace database ${dbPath} is damaged (${(e as Error).message}).`, [dbPath]);
+      throw new WorkspaceError(`The workspace database ${dbPath} is damaged (${(e as Error).message}).`, [
+        dbPath,
+      ]);
     }
   } else {
     db = new SQL.Database();

@@ -27,17 +27,22 @@ export interface CodecOptions {
 }
 
 /** Top-level required members the input lacks (empty strings count as present). */
-export function missingRequired(model: ServiceModel, shape: Shape | undefined, input: Record<string, unknown>): string[] {
+export function missingRequired(
+  model: ServiceModel,
+  shape: Shape | undefined,
+  input: Record<string, unknown>,
+): string[] {
   if (!shape?.required) return [];
-  return shape.required.filter((name) => input[name] === undefined || input[name] === null).filter((name) =>
-    model.members(shape).some(([n]) => n === name),
-  );
+  return shape.required
+    .filter((name) => input[name] === undefined || input[name] === null)
+    .filter((name) => model.members(shape).some(([n]) => n === name));
 }
 
 /** "1 validation error detected: Value null at 'tableName' failed to satisfy constraint: …" */
 export function nullValidationMessage(names: string[]): string {
   const parts = names.map(
-    (n) => `Value null at '${n.charAt(0).toLowerCase()}${n.slice(1)}' failed to satisfy constraint: Member must not be null`,
+    (n) =>
+      `Value null at '${n.charAt(0).toLowerCase()}${n.slice(1)}' failed to satisfy constraint: Member must not be null`,
   );
   return `${names.length} validation error${names.length === 1 ? '' : 's'} detected: ${parts.join('; ')}`;
 }

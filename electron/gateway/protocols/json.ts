@@ -25,7 +25,9 @@ export class JsonShapes {
     try {
       return JSON.parse(body.toString('utf8')) as unknown;
     } catch {
-      throw serializationError('Start of structure or map found where not expected; the request body is not valid JSON.');
+      throw serializationError(
+        'Start of structure or map found where not expected; the request body is not valid JSON.',
+      );
     }
   }
 
@@ -104,7 +106,8 @@ export class JsonShapes {
       case 'map': {
         const val = this.model.resolve(shape.value ?? {});
         const out: Record<string, unknown> = {};
-        for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = this.write(v, val) ?? null;
+        for (const [k, v] of Object.entries(value as Record<string, unknown>))
+          out[k] = this.write(v, val) ?? null;
         return out;
       }
       case 'timestamp':
@@ -172,7 +175,10 @@ export class JsonCodec implements ProtocolCodec {
   }
 
   private headers(requestId: string, body: string): Record<string, string> {
-    const headers: Record<string, string> = { 'content-type': this.contentType, ...defaultRequestIdHeaders(requestId) };
+    const headers: Record<string, string> = {
+      'content-type': this.contentType,
+      ...defaultRequestIdHeaders(requestId),
+    };
     if (this.wire.crc32) headers['x-amz-crc32'] = String(crc32(body));
     return headers;
   }
@@ -183,6 +189,12 @@ function isObject(v: unknown): v is Record<string, unknown> {
 }
 
 function mismatch(path: string, expected: string, got: unknown): AwsError {
-  const kind = Array.isArray(got) ? 'a list' : got === null ? 'null' : typeof got === 'object' ? 'an object' : `a ${typeof got}`;
+  const kind = Array.isArray(got)
+    ? 'a list'
+    : got === null
+      ? 'null'
+      : typeof got === 'object'
+        ? 'an object'
+        : `a ${typeof got}`;
   return serializationError(`Expected ${expected}${path ? ` at '${path}'` : ''} but found ${kind}.`);
 }

@@ -20,7 +20,8 @@ interface ParamNode {
 }
 
 /** Parameters every query request may carry besides the operation's own. */
-const ENVELOPE = /^(Action|Version|X-Amz-.*|AWSAccessKeyId|Signature|SignatureMethod|SignatureVersion|Timestamp|Expires|SecurityToken)$/;
+const ENVELOPE =
+  /^(Action|Version|X-Amz-.*|AWSAccessKeyId|Signature|SignatureMethod|SignatureVersion|Timestamp|Expires|SecurityToken)$/;
 
 export class QueryCodec implements ProtocolCodec {
   readonly operationInBody = true;
@@ -90,7 +91,10 @@ export class QueryCodec implements ProtocolCodec {
     if (missing.length > 0) {
       if (this.ec2) {
         const m = this.model.members(shape).find(([n]) => n === missing[0])!;
-        throw new AwsError('MissingParameter', `The request must contain the parameter ${this.paramName(m[0], m[1])}`);
+        throw new AwsError(
+          'MissingParameter',
+          `The request must contain the parameter ${this.paramName(m[0], m[1])}`,
+        );
       }
       throw new AwsError('ValidationError', nullValidationMessage(missing));
     }
@@ -100,7 +104,8 @@ export class QueryCodec implements ProtocolCodec {
   private paramName(name: string, member: Shape): string {
     if (!this.ec2) return member.locationName ?? name;
     if (member.queryName) return member.queryName;
-    if (member.locationName) return member.locationName.charAt(0).toUpperCase() + member.locationName.slice(1);
+    if (member.locationName)
+      return member.locationName.charAt(0).toUpperCase() + member.locationName.slice(1);
     return name;
   }
 
@@ -203,7 +208,11 @@ export class QueryCodec implements ProtocolCodec {
       : `<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse xmlns="${escapeXml(this.namespace)}"><Error><Type>${error.fault}</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`;
     return {
       status: error.status,
-      headers: { 'content-type': 'text/xml;charset=UTF-8', ...defaultRequestIdHeaders(requestId), ...error.headers },
+      headers: {
+        'content-type': 'text/xml;charset=UTF-8',
+        ...defaultRequestIdHeaders(requestId),
+        ...error.headers,
+      },
       body,
     };
   }

@@ -10,7 +10,14 @@ import { queryValues, type GatewayRequest, type WireResponse } from '../http';
 import type { OperationModel, ServiceModel, Shape } from '../model';
 import { missingRequired, nullValidationMessage, type CodecOptions, type ProtocolCodec } from './codec';
 import { JsonShapes } from './json';
-import { formatTimestamp, fromBase64, parseBoolean, parseFloatValue, parseInteger, parseTimestamp } from './values';
+import {
+  formatTimestamp,
+  fromBase64,
+  parseBoolean,
+  parseFloatValue,
+  parseInteger,
+  parseTimestamp,
+} from './values';
 import { defaultRequestIdHeaders, type WireOptions } from './wire-options';
 import { malformedXml, parseXmlDocument, XmlReader } from './xml-reader';
 import { escapeXml, scalarText, XmlWriter } from './xml-writer';
@@ -46,7 +53,12 @@ export class RestRouter {
       if (route.method !== req.method) continue;
       const labels = matchSegments(route.segments, rawSegments);
       if (!labels) continue;
-      if (!route.query.every(([k, v]) => req.query.some(([qk, qv]) => qk === k && (v === undefined || qv === v)))) continue;
+      if (
+        !route.query.every(([k, v]) =>
+          req.query.some(([qk, qv]) => qk === k && (v === undefined || qv === v)),
+        )
+      )
+        continue;
       return { op: route.op, labels };
     }
     return undefined;
@@ -142,7 +154,9 @@ export class RestCodec implements ProtocolCodec {
         fields: { Method: req.method, ResourceType: req.routePath === '/' ? 'SERVICE' : 'OBJECT' },
       });
     }
-    return new AwsError('UnknownOperationException', `No operation matches ${req.method} ${req.path}`, { status: 404 });
+    return new AwsError('UnknownOperationException', `No operation matches ${req.method} ${req.path}`, {
+      status: 404,
+    });
   }
 
   decode(req: GatewayRequest, op: OperationModel): Record<string, unknown> {
@@ -152,7 +166,8 @@ export class RestCodec implements ProtocolCodec {
     const input: Record<string, unknown> = {};
     const boundQueryKeys = new Set<string>();
     for (const [name, member] of this.model.members(shape)) {
-      if (member.location === 'querystring' && member.type !== 'map') boundQueryKeys.add(member.locationName ?? name);
+      if (member.location === 'querystring' && member.type !== 'map')
+        boundQueryKeys.add(member.locationName ?? name);
     }
     for (const [name, member] of this.model.members(shape)) {
       const loc = member.locationName ?? name;
@@ -199,7 +214,8 @@ export class RestCodec implements ProtocolCodec {
         case 'headers': {
           const prefix = loc.toLowerCase();
           const map: Record<string, string> = {};
-          for (const [h, v] of Object.entries(req.headers)) if (h.startsWith(prefix)) map[h.slice(prefix.length)] = v;
+          for (const [h, v] of Object.entries(req.headers))
+            if (h.startsWith(prefix)) map[h.slice(prefix.length)] = v;
           if (Object.keys(map).length > 0) input[name] = map;
           break;
         }
@@ -210,7 +226,10 @@ export class RestCodec implements ProtocolCodec {
     Object.assign(input, this.decodeBody(req, shape));
     const missing = missingRequired(this.model, shape, input);
     if (missing.length > 0) {
-      throw new AwsError(this.isXml ? 'InvalidRequest' : 'ValidationException', nullValidationMessage(missing));
+      throw new AwsError(
+        this.isXml ? 'InvalidRequest' : 'ValidationException',
+        nullValidationMessage(missing),
+      );
     }
     return input;
   }
@@ -218,7 +237,8 @@ export class RestCodec implements ProtocolCodec {
   private decodeBody(req: GatewayRequest, shape: Shape): Record<string, unknown> {
     if (shape.payload) {
       const [name, member] = this.model.members(shape).find(([n]) => n === shape.payload)!;
-      if (member.type === 'blob') return req.body.length > 0 || member.streaming ? { [name]: new Uint8Array(req.body) } : {};
+      if (member.type === 'blob')
+        return req.body.length > 0 || member.streaming ? { [name]: new Uint8Array(req.body) } : {};
       if (member.type === 'string') return req.body.length > 0 ? { [name]: req.body.toString('utf8') } : {};
       if (req.body.length === 0) return {};
       if (this.isXml) {
@@ -288,7 +308,8 @@ export class RestCodec implements ProtocolCodec {
         if (member.location === 'statusCode') status = Number(v);
         else if (member.location === 'header') headers[loc] = this.headerText(member, v);
         else if (member.location === 'headers') {
-          for (const [k, hv] of Object.entries(v as Record<string, string>)) headers[`${loc}${k}`] = String(hv);
+          for (const [k, hv] of Object.entries(v as Record<string, string>))
+            headers[`${loc}${k}`] = String(hv);
         }
       }
       body = this.encodeBody(op, shape, value, headers);
@@ -297,7 +318,12 @@ export class RestCodec implements ProtocolCodec {
     return { status, headers, body };
   }
 
-  private encodeBody(op: OperationModel, shape: Shape, value: Record<string, unknown>, headers: Record<string, string>) {
+  private encodeBody(
+    op: OperationModel,
+    shape: Shape,
+    value: Record<string, unknown>,
+    headers: Record<string, string>,
+  ) {
     if (shape.payload) {
       const [name, member] = this.model.members(shape).find(([n]) => n === shape.payload)!;
       const v = value[name];
@@ -317,8 +343,15 @@ export class RestCodec implements ProtocolCodec {
   private document(root: string, shape: Shape, value: unknown, headers: Record<string, string>): string {
     if (this.isXml) {
       headers['content-type'] = 'application/xml';
-      const ns = shape.xmlNamespace ? undefined : this.namespace ? ` xmlns="${escapeXml(this.namespace)}"` : '';
-      return new XmlWriter(this.model).raw('<?xml version="1.0" encoding="UTF-8"?>\n').value(root, shape, value, ns).toString();
+      const ns = shape.xmlNamespace
+        ? undefined
+        : this.namespace
+          ? ` xmlns="${escapeXml(this.namespace)}"`
+          : '';
+      return new XmlWriter(this.model)
+        .raw('<?xml version="1.0" encoding="UTF-8"?>\n')
+        .value(root, shape, value, ns)
+        .toString();
     }
     headers['content-type'] = 'application/json';
     return JSON.stringify(this.json.write(value, shape) ?? {});
@@ -355,7 +388,11 @@ export class RestCodec implements ProtocolCodec {
     } else {
       headers['content-type'] = 'application/json';
       headers['x-amzn-ErrorType'] = error.code;
-      body = JSON.stringify({ Type: error.status >= 500 ? 'Service' : 'User', message: error.message, ...error.fields });
+      body = JSON.stringify({
+        Type: error.status >= 500 ? 'Service' : 'User',
+        message: error.message,
+        ...error.fields,
+      });
     }
     return { status: error.status, headers, body: req.method === 'HEAD' ? undefined : body };
   }

@@ -42,7 +42,8 @@ export function parseTimestamp(text: string): Date | undefined {
 
 export function toBase64(value: unknown): string {
   if (typeof value === 'string') return Buffer.from(value, 'utf8').toString('base64');
-  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
+  if (value instanceof Uint8Array)
+    return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
   return '';
 }
 

@@ -8,7 +8,17 @@ import { formatNumber, formatTimestamp, toBase64 } from './values';
 
 export function escapeXml(text: string): string {
   return text.replace(/[&<>"'\r]/g, (c) =>
-    c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '"' ? '&quot;' : c === "'" ? '&apos;' : '&#13;',
+    c === '&'
+      ? '&amp;'
+      : c === '<'
+        ? '&lt;'
+        : c === '>'
+          ? '&gt;'
+          : c === '"'
+            ? '&quot;'
+            : c === "'"
+              ? '&apos;'
+              : '&#13;',
   );
 }
 
@@ -93,7 +103,9 @@ export class XmlWriter {
         return this;
       }
       default:
-        this.out.push(`<${name}${namespace ?? xmlns(shape)}>${escapeXml(scalarText(shape, value))}</${name}>`);
+        this.out.push(
+          `<${name}${namespace ?? xmlns(shape)}>${escapeXml(scalarText(shape, value))}</${name}>`,
+        );
         return this;
     }
   }

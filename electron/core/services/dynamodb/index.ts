@@ -9,9 +9,17 @@ export const dynamodb = defineService({
   endpointPrefix: 'dynamodb',
   operations: {},
   auth: {
-    unknownKey: ['UnrecognizedClientException', 400, 'The security token included in the request is invalid.'],
+    unknownKey: [
+      'UnrecognizedClientException',
+      400,
+      'The security token included in the request is invalid.',
+    ],
     badSignature: ['InvalidSignatureException', 400, SIGNATURE_MISMATCH_MESSAGE],
     missing: ['MissingAuthenticationTokenException', 400, 'Request is missing Authentication Token'],
-    expired: ['InvalidSignatureException', 400, 'Signature expired: the request time is more than 15 minutes away from now.'],
+    expired: [
+      'InvalidSignatureException',
+      400,
+      'Signature expired: the request time is more than 15 minutes away from now.',
+    ],
   },
 });

@@ -30,7 +30,9 @@ export function describeAvailabilityZones(
   const wanted = (z: ZoneInfo) =>
     named ? input.ZoneNames?.includes(z.name) || input.ZoneIds?.includes(z.id) : true;
   // Local and Wavelength Zones need opting in; they are listed only when asked for.
-  const listed = zones.filter((z) => wanted(z) && (named || input.AllAvailabilityZones || z.type === 'availability-zone'));
+  const listed = zones.filter(
+    (z) => wanted(z) && (named || input.AllAvailabilityZones || z.type === 'availability-zone'),
+  );
   const result: AvailabilityZone[] = listed.map((z) => {
     const parent = z.parent ? byName.get(z.parent) : undefined;
     const isAz = z.type === 'availability-zone';

@@ -10,7 +10,11 @@ import { AwsError } from '../../kernel/errors';
 export type FilterValue = string | number | boolean | undefined | null;
 export type FilterAccessors<T> = Record<string, (item: T) => FilterValue | FilterValue[]>;
 
-export function applyFilters<T>(items: T[], filters: Filter[] | undefined, accessors: FilterAccessors<T>): T[] {
+export function applyFilters<T>(
+  items: T[],
+  filters: Filter[] | undefined,
+  accessors: FilterAccessors<T>,
+): T[] {
   if (!filters || filters.length === 0) return items;
   const compiled = filters.map((f) => {
     const name = f.Name ?? '';
@@ -25,13 +29,18 @@ export function applyFilters<T>(items: T[], filters: Filter[] | undefined, acces
   return items.filter((item) =>
     compiled.every(({ accessor, patterns }) => {
       const raw = accessor(item);
-      const actual = (Array.isArray(raw) ? raw : [raw]).filter((v) => v !== undefined && v !== null).map(String);
+      const actual = (Array.isArray(raw) ? raw : [raw])
+        .filter((v) => v !== undefined && v !== null)
+        .map(String);
       return actual.some((v) => patterns.some((p) => p.test(v)));
     }),
   );
 }
 
 function wildcard(pattern: string): RegExp {
-  const escaped = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const escaped = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${escaped}$`, 's');
 }

@@ -10,13 +10,16 @@ export type OptInStatus = 'opt-in-not-required' | 'opted-in' | 'not-opted-in';
 
 export function regionOptInStatus(ctx: OperationContext, region: RegionInfo): OptInStatus {
   if (!region.optIn) return 'opt-in-not-required';
-  return ctx.cloud.accounts.enabledOptInRegions(ctx.principal.accountId).has(region.code) ? 'opted-in' : 'not-opted-in';
+  return ctx.cloud.accounts.enabledOptInRegions(ctx.principal.accountId).has(region.code)
+    ? 'opted-in'
+    : 'not-opted-in';
 }
 
 export function describeRegions(ctx: OperationContext, input: DescribeRegionsRequest): DescribeRegionsResult {
   const all = ctx.cloud.catalogue.regions;
   for (const name of input.RegionNames ?? []) {
-    if (!ctx.cloud.catalogue.region(name)) throw new AwsError('InvalidParameterValue', `Invalid region: ${name}`);
+    if (!ctx.cloud.catalogue.region(name))
+      throw new AwsError('InvalidParameterValue', `Invalid region: ${name}`);
   }
   checkDryRun(input);
   const named = input.RegionNames?.length ? new Set(input.RegionNames) : null;

@@ -9,9 +9,17 @@ export const lambda = defineService({
   endpointPrefix: 'lambda',
   operations: {},
   auth: {
-    unknownKey: ['UnrecognizedClientException', 403, 'The security token included in the request is invalid.'],
+    unknownKey: [
+      'UnrecognizedClientException',
+      403,
+      'The security token included in the request is invalid.',
+    ],
     badSignature: ['InvalidSignatureException', 403, SIGNATURE_MISMATCH_MESSAGE],
     missing: ['MissingAuthenticationTokenException', 403, 'Missing Authentication Token'],
-    expired: ['InvalidSignatureException', 403, 'Signature expired: the request time is more than 15 minutes away from now.'],
+    expired: [
+      'InvalidSignatureException',
+      403,
+      'Signature expired: the request time is more than 15 minutes away from now.',
+    ],
   },
 });

@@ -13,6 +13,10 @@ export const route53 = defineService({
     unknownKey: ['InvalidClientTokenId', 403, 'The security token included in the request is invalid.'],
     badSignature: ['SignatureDoesNotMatch', 403, SIGNATURE_MISMATCH_MESSAGE],
     missing: ['MissingAuthenticationToken', 403, 'Missing Authentication Token'],
-    expired: ['SignatureDoesNotMatch', 403, 'Signature expired: the request time is more than 15 minutes away from now.'],
+    expired: [
+      'SignatureDoesNotMatch',
+      403,
+      'Signature expired: the request time is more than 15 minutes away from now.',
+    ],
   },
 });

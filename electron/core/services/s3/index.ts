@@ -9,13 +9,21 @@ export const s3 = defineService({
   endpointPrefix: 's3',
   operations: {},
   auth: {
-    unknownKey: ['InvalidAccessKeyId', 403, 'The AWS Access Key Id you provided does not exist in our records.'],
+    unknownKey: [
+      'InvalidAccessKeyId',
+      403,
+      'The AWS Access Key Id you provided does not exist in our records.',
+    ],
     badSignature: [
       'SignatureDoesNotMatch',
       403,
       'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
     ],
     missing: ['AccessDenied', 403, 'Access Denied'],
-    expired: ['RequestTimeTooSkewed', 403, 'The difference between the request time and the current time is too large.'],
+    expired: [
+      'RequestTimeTooSkewed',
+      403,
+      'The difference between the request time and the current time is too large.',
+    ],
   },
 });
