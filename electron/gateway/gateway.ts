@@ -16,11 +16,10 @@ import { ModelRegistry } from './model';
 import { createCodec, type ProtocolCodec } from './protocols';
 import { ServiceRouter, type Routed } from './route';
 import {
+  checkPayloadHash,
   checkTime,
   parseAuth,
   payloadHash,
-  sha256Hex,
-  UNSIGNED_PAYLOAD,
   verifySignature,
   type ParsedAuth,
 } from './sigv4';
@@ -169,7 +168,8 @@ export class Gateway {
       throw fail(service.auth.expired);
     }
     const hash = payloadHash(req, auth, service.signingName);
-    if (/^[0-9a-f]{64}$/i.test(hash) && hash.toLowerCase() !== sha256Hex(req.body)) {
+    const payload = checkPayloadHash(req, hash);
+    if (payload === 'mismatch') {
       if (isS3) {
         throw new AwsError(
           'XAmzContentSHA256Mismatch',
@@ -178,10 +178,10 @@ export class Gateway {
       }
       throw fail(service.auth.badSignature);
     }
-    if (!/^[0-9a-f]{64}$/i.test(hash) && hash !== UNSIGNED_PAYLOAD && !hash.startsWith('STREAMING-')) {
+    if (payload === 'invalid') {
       throw new AwsError(
         isS3 ? 'InvalidArgument' : 'IncompleteSignature',
-        `x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-…, or a valid sha256 value.`,
+        'x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-…, or a valid sha256 value.',
       );
     }
     if (!verifySignature(req, auth, key.secretAccessKey, hash)) throw fail(service.auth.badSignature);

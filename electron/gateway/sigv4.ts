@@ -198,6 +198,15 @@ export function payloadHash(
   return sha256Hex(req.body);
 }
 
+/**
+ * Does the declared payload hash fit the body? 'mismatch' when a hex hash differs from the
+ * body's, 'invalid' when the value is neither a hash nor one of the special markers.
+ */
+export function checkPayloadHash(req: GatewayRequest, hash: string): 'ok' | 'mismatch' | 'invalid' {
+  if (/^[0-9a-f]{64}$/i.test(hash)) return hash.toLowerCase() === sha256Hex(req.body) ? 'ok' : 'mismatch';
+  return hash === UNSIGNED_PAYLOAD || hash.startsWith('STREAMING-') ? 'ok' : 'invalid';
+}
+
 export function sha256Hex(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
 }

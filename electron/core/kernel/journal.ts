@@ -50,6 +50,8 @@ export class Journal {
   private closed = false;
   bytesSinceCheckpoint = 0;
   recordsSinceCheckpoint = 0;
+  /** Flushes (fdatasync calls) so far: fewer than appends when writers share them. */
+  flushes = 0;
 
   private constructor(private readonly dir: string) {}
 
@@ -159,6 +161,7 @@ export class Journal {
             offset += bytesWritten;
           }
           await file.datasync();
+          this.flushes++;
           for (const w of waiters) w.resolve();
         } catch (e) {
           // Memory and disk now disagree; refuse every later write rather than lose it quietly.

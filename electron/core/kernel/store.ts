@@ -171,6 +171,11 @@ export class Store {
     return this.journal !== null;
   }
 
+  /** Journal flushes so far (group commit makes this smaller than the number of writes). */
+  get flushes(): number {
+    return this.journal?.flushes ?? 0;
+  }
+
   // ---- reads -------------------------------------------------------------------------------
 
   all<T = Row>(sql: string, params: SqlParam[] = []): T[] {

@@ -29,6 +29,8 @@ interface Route {
   method: string;
   segments: Segment[];
   query: Array<[string, string | undefined]>;
+  /** Required header members (CopyObject is PutObject plus x-amz-copy-source). */
+  headers: string[];
   score: number;
 }
 
@@ -43,7 +45,7 @@ export class RestRouter {
 
   constructor(model: ServiceModel) {
     this.routes = model.operationNames
-      .map((name) => compile(model.operation(name)!))
+      .map((name) => compile(model, model.operation(name)!))
       .sort((a, b) => b.score - a.score || a.op.name.localeCompare(b.op.name));
   }
 
@@ -53,19 +55,17 @@ export class RestRouter {
       if (route.method !== req.method) continue;
       const labels = matchSegments(route.segments, rawSegments);
       if (!labels) continue;
-      if (
-        !route.query.every(([k, v]) =>
-          req.query.some(([qk, qv]) => qk === k && (v === undefined || qv === v)),
-        )
-      )
-        continue;
+      const hasQuery = ([k, v]: [string, string | undefined]) =>
+        req.query.some(([qk, qv]) => qk === k && (v === undefined || qv === v));
+      if (!route.query.every(hasQuery)) continue;
+      if (!route.headers.every((h) => req.headers[h] !== undefined)) continue;
       return { op: route.op, labels };
     }
     return undefined;
   }
 }
 
-function compile(op: OperationModel): Route {
+function compile(model: ServiceModel, op: OperationModel): Route {
   const [pathPart = '/', queryPart = ''] = op.http.requestUri.split('?');
   const segments: Segment[] = splitPath(pathPart).map((s) => {
     const m = /^\{([^}+]+)(\+?)\}$/.exec(s);
@@ -78,6 +78,17 @@ function compile(op: OperationModel): Route {
       const eq = p.indexOf('=');
       return eq < 0 ? [p, undefined] : [p.slice(0, eq), p.slice(eq + 1)];
     });
+  // Required header and query members tell apart operations that share a path:
+  // CopyObject is PutObject plus x-amz-copy-source; UploadPart is PutObject plus ?partNumber&uploadId.
+  const required = new Set(op.input?.required ?? []);
+  const requiredMembers = op.input ? model.members(op.input).filter(([name]) => required.has(name)) : [];
+  const headers = requiredMembers
+    .filter(([, m]) => m.location === 'header')
+    .map(([name, m]) => (m.locationName ?? name).toLowerCase());
+  for (const [name, m] of requiredMembers) {
+    const key = m.locationName ?? name;
+    if (m.location === 'querystring' && !query.some(([k]) => k === key)) query.push([key, undefined]);
+  }
   const literals = segments.filter((s) => 'literal' in s).length;
   const greedy = segments.some((s) => 'label' in s && s.greedy);
   return {
@@ -85,7 +96,8 @@ function compile(op: OperationModel): Route {
     method: op.http.method,
     segments,
     query,
-    score: literals * 1000 + segments.length * 10 + query.length * 100 - (greedy ? 5 : 0),
+    headers,
+    score: literals * 1000 + segments.length * 10 + (query.length + headers.length) * 100 - (greedy ? 5 : 0),
   };
 }
 
