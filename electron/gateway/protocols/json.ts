@@ -11,6 +11,8 @@ import { missingRequired, nullValidationMessage, type CodecOptions, type Protoco
 import { formatTimestamp, fromBase64, toBase64, toDate } from './values';
 import { defaultRequestIdHeaders, type WireOptions } from './wire-options';
 
+const MAX_DEPTH = 128;
+
 export function serializationError(message: string): AwsError {
   return new AwsError('SerializationException', message);
 }
@@ -31,8 +33,11 @@ export class JsonShapes {
     }
   }
 
-  read(value: unknown, shape: Shape, path: string): unknown {
+  read(value: unknown, shape: Shape, path: string, depth = 0): unknown {
     if (value === null) return undefined;
+    // Recursive shapes (DynamoDB's AttributeValue) must not let a request exhaust the stack.
+    if (depth > MAX_DEPTH)
+      throw serializationError(`The request nests values more than ${MAX_DEPTH} levels deep.`);
     switch (shape.type) {
       case 'structure': {
         if (!isObject(value)) throw mismatch(path, 'an object', value);
@@ -40,7 +45,7 @@ export class JsonShapes {
         for (const [name, member] of this.model.members(shape)) {
           const key = member.locationName ?? name;
           if (Object.prototype.hasOwnProperty.call(value, key)) {
-            const v = this.read(value[key], member, path ? `${path}.${key}` : key);
+            const v = this.read(value[key], member, path ? `${path}.${key}` : key, depth + 1);
             if (v !== undefined) out[name] = v;
           }
         }
@@ -49,13 +54,13 @@ export class JsonShapes {
       case 'list': {
         if (!Array.isArray(value)) throw mismatch(path, 'a list', value);
         const member = this.model.resolve(shape.member ?? {});
-        return value.map((v, i) => this.read(v, member, `${path}[${i}]`));
+        return value.map((v, i) => this.read(v, member, `${path}[${i}]`, depth + 1));
       }
       case 'map': {
         if (!isObject(value)) throw mismatch(path, 'a map', value);
         const val = this.model.resolve(shape.value ?? {});
         const out: Record<string, unknown> = {};
-        for (const [k, v] of Object.entries(value)) out[k] = this.read(v, val, `${path}.${k}`);
+        for (const [k, v] of Object.entries(value)) out[k] = this.read(v, val, `${path}.${k}`, depth + 1);
         return out;
       }
       case 'string':

@@ -14,6 +14,9 @@ import { fromBase64, parseBoolean, parseFloatValue, parseInteger, parseTimestamp
 import { defaultRequestIdHeaders } from './wire-options';
 import { escapeXml, XmlWriter } from './xml-writer';
 
+/** No AWS query parameter name nests deeper than this; more is an attack or a bug. */
+const MAX_KEY_PARTS = 64;
+
 interface ParamNode {
   value?: string;
   children?: Map<string, ParamNode>;
@@ -67,7 +70,14 @@ export class QueryCodec implements ProtocolCodec {
     const params = this.params(req);
     for (const [key, value] of params) {
       let node = root;
-      for (const part of key.split('.')) {
+      const parts = key.split('.');
+      if (parts.length > MAX_KEY_PARTS) {
+        throw new AwsError(
+          this.ec2 ? 'InvalidParameterValue' : 'ValidationError',
+          `The parameter name ${key.slice(0, 64)}… is too deeply nested.`,
+        );
+      }
+      for (const part of parts) {
         node.children ??= new Map();
         let child = node.children.get(part);
         if (!child) node.children.set(part, (child = {}));

@@ -34,8 +34,14 @@ export function malformedXml(): AwsError {
 export function parseXmlDocument(text: string): { name: string; node: XmlNode } | undefined {
   if (!text.trim()) return undefined;
   // Entity declarations are how XML bombs work; no AWS request body needs one.
-  if (/<!DOCTYPE|<!ENTITY/i.test(text) || XMLValidator.validate(text) !== true) throw malformedXml();
-  const doc = parser.parse(text) as Record<string, XmlNode[]>;
+  if (/<!DOCTYPE|<!ENTITY/i.test(text)) throw malformedXml();
+  let doc: Record<string, XmlNode[]>;
+  try {
+    if (XMLValidator.validate(text) !== true) throw malformedXml();
+    doc = parser.parse(text) as Record<string, XmlNode[]>;
+  } catch {
+    throw malformedXml(); // includes absurdly deep documents that exhaust the parser's stack
+  }
   const name = Object.keys(doc).find((k) => !k.startsWith('?') && !k.startsWith('#'));
   if (!name) throw malformedXml();
   return { name, node: doc[name]![0]! };
