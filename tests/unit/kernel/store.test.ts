@@ -150,7 +150,7 @@ describe('Store', () => {
     await store.write((tx) => tx.run('INSERT INTO items VALUES (?, ?)', ['b', 2]));
     const file = join(dir, 'journal', readdirSync(join(dir, 'journal')).sort()[0]!);
     const bytes = readFileSync(file);
-    bytes[8 + 8 + 3] ^= 0xff; // flip a payload byte of an early record: its checksum fails
+    bytes[8 + 8 + 3] = bytes[8 + 8 + 3]! ^ 0xff; // flip a payload byte of an early record: its checksum fails
     writeFileSync(file, bytes);
     const failure = await Store.open({ dir }).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(WorkspaceError);
