@@ -4,8 +4,9 @@
  * answers and {event, payload} for pushed cloud events.
  */
 import type { IncomingMessage } from 'node:http';
+import { createRequire } from 'node:module';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { WebSocket, WebSocketServer } from 'ws';
 import type { ConsoleChannel } from '../contract/console-api';
 import { decodeWire, encodeWire } from '../contract/json-wire';
 import type { EventBus } from '../core/kernel/events';
@@ -15,22 +16,31 @@ export const WS_PATH = '/_cloudlab/ws';
 const MAX_MESSAGE = 16 * 1024 * 1024;
 
 export class ConsoleSocketServer {
-  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE });
+  private wss: WebSocketServer | null = null;
 
   constructor(
     private readonly handlers: ConsoleHandlers,
     private readonly events: EventBus,
-  ) {
-    this.wss.on('connection', (socket) => this.attach(socket));
+  ) {}
+
+  /** The socket server, made when the first console connects (ws stays out of start-up). */
+  private server(): WebSocketServer {
+    if (!this.wss) {
+      const { WebSocketServer: Server } = createRequire(import.meta.url)('ws') as typeof import('ws');
+      this.wss = new Server({ noServer: true, maxPayload: MAX_MESSAGE });
+      this.wss.on('connection', (socket) => this.attach(socket));
+    }
+    return this.wss;
   }
 
   /** Hand an HTTP upgrade on WS_PATH to the socket server. */
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.wss.emit('connection', ws, req));
+    const wss = this.server();
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   }
 
   get clients(): number {
-    return this.wss.clients.size;
+    return this.wss?.clients.size ?? 0;
   }
 
   private attach(socket: WebSocket): void {
@@ -62,6 +72,7 @@ export class ConsoleSocketServer {
   }
 
   close(): void {
+    if (!this.wss) return;
     for (const client of this.wss.clients) client.terminate();
     this.wss.close();
   }

@@ -75,6 +75,7 @@ interface KeyRow {
 
 export class Accounts {
   private keys = new Map<string, AccessKey | null>();
+  private optIn = new Map<string, ReadonlySet<string>>();
 
   constructor(private readonly store: Store) {}
 
@@ -125,13 +126,18 @@ export class Accounts {
       .filter(Boolean);
   }
 
-  /** Opt-in regions this account has enabled. */
-  enabledOptInRegions(accountId: string): Set<string> {
-    return new Set(
-      this.store
-        .all<{ region: string }>('SELECT region FROM account_regions WHERE account_id = ?', [accountId])
-        .map((r) => r.region),
-    );
+  /** Opt-in regions this account has enabled (cached: DescribeRegions asks on every call). */
+  enabledOptInRegions(accountId: string): ReadonlySet<string> {
+    let regions = this.optIn.get(accountId);
+    if (!regions) {
+      regions = new Set(
+        this.store
+          .all<{ region: string }>('SELECT region FROM account_regions WHERE account_id = ?', [accountId])
+          .map((r) => r.region),
+      );
+      this.optIn.set(accountId, regions);
+    }
+    return regions;
   }
 
   async setOptInRegion(accountId: string, region: string, enabled: boolean): Promise<void> {
@@ -143,5 +149,6 @@ export class Accounts {
         ]);
       else tx.run('DELETE FROM account_regions WHERE account_id = ? AND region = ?', [accountId, region]);
     });
+    this.optIn.delete(accountId);
   }
 }

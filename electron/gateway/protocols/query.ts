@@ -14,6 +14,8 @@ import { fromBase64, parseBoolean, parseFloatValue, parseInteger, parseTimestamp
 import { defaultRequestIdHeaders } from './wire-options';
 import { escapeXml, XmlWriter } from './xml-writer';
 
+const parsedParams = new WeakMap<GatewayRequest, Array<[string, string]>>();
+
 /** No AWS query parameter name nests deeper than this; more is an attack or a bug. */
 const MAX_KEY_PARTS = 64;
 
@@ -39,13 +41,20 @@ export class QueryCodec implements ProtocolCodec {
     this.namespace = ns && !ns.endsWith('/') ? `${ns}/` : ns;
   }
 
+  /** Query-string and form parameters of a request, parsed once however often they are read. */
   private params(req: GatewayRequest): Array<[string, string]> {
-    const contentType = req.headers['content-type'] ?? '';
-    const fromBody =
-      req.body.length > 0 && (contentType === '' || contentType.includes('application/x-www-form-urlencoded'))
-        ? parseQueryString(req.body.toString('utf8'))
-        : [];
-    return [...req.query, ...fromBody];
+    let params = parsedParams.get(req);
+    if (!params) {
+      const contentType = req.headers['content-type'] ?? '';
+      const fromBody =
+        req.body.length > 0 &&
+        (contentType === '' || contentType.includes('application/x-www-form-urlencoded'))
+          ? parseQueryString(req.body.toString('utf8'))
+          : [];
+      params = [...req.query, ...fromBody];
+      parsedParams.set(req, params);
+    }
+    return params;
   }
 
   private action(req: GatewayRequest): string | undefined {

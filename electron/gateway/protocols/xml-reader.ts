@@ -3,25 +3,37 @@
  * into a tree (every element as an array, so one and many look alike); the shape then says
  * which elements are members, wrapped or flattened lists, maps and attributes.
  */
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import type { XMLParser } from 'fast-xml-parser';
+import { createRequire } from 'node:module';
 import { AwsError } from '../../core/kernel/errors';
 import type { ServiceModel, Shape } from '../model';
 import { fromBase64, parseBoolean, parseFloatValue, parseInteger, parseTimestamp } from './values';
 
 type XmlNode = string | { [name: string]: XmlNode[] | string | undefined };
 
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@_',
-  removeNSPrefix: true,
-  isArray: (_name, _path, _leaf, isAttribute) => !isAttribute,
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: false,
-  ignoreDeclaration: true,
-  processEntities: true,
-  htmlEntities: false,
-});
+type Fxp = typeof import('fast-xml-parser');
+let fxp: { lib: Fxp; parser: XMLParser } | null = null;
+
+/** Loaded on the first XML body: most requests never need it, and start-up stays fast. */
+function xml(): { lib: Fxp; parser: XMLParser } {
+  if (!fxp) {
+    const lib = createRequire(import.meta.url)('fast-xml-parser') as Fxp;
+    const parser = new lib.XMLParser({
+      ignoreAttributes: false,
+      attributeNamePrefix: '@_',
+      removeNSPrefix: true,
+      isArray: (_name, _path, _leaf, isAttribute) => !isAttribute,
+      parseTagValue: false,
+      parseAttributeValue: false,
+      trimValues: false,
+      ignoreDeclaration: true,
+      processEntities: true,
+      htmlEntities: false,
+    });
+    fxp = { lib, parser };
+  }
+  return fxp;
+}
 
 export function malformedXml(): AwsError {
   return new AwsError(
@@ -37,7 +49,8 @@ export function parseXmlDocument(text: string): { name: string; node: XmlNode } 
   if (/<!DOCTYPE|<!ENTITY/i.test(text)) throw malformedXml();
   let doc: Record<string, XmlNode[]>;
   try {
-    if (XMLValidator.validate(text) !== true) throw malformedXml();
+    const { lib, parser } = xml();
+    if (lib.XMLValidator.validate(text) !== true) throw malformedXml();
     doc = parser.parse(text) as Record<string, XmlNode[]>;
   } catch {
     throw malformedXml(); // includes absurdly deep documents that exhaust the parser's stack

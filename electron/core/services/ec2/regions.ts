@@ -8,11 +8,10 @@ import { applyFilters } from './filters';
 
 export type OptInStatus = 'opt-in-not-required' | 'opted-in' | 'not-opted-in';
 
-export function regionOptInStatus(ctx: OperationContext, region: RegionInfo): OptInStatus {
+/** Opt-in status of a Region, given the opt-in Regions the account has enabled. */
+export function regionOptInStatus(region: RegionInfo, enabled: ReadonlySet<string>): OptInStatus {
   if (!region.optIn) return 'opt-in-not-required';
-  return ctx.cloud.accounts.enabledOptInRegions(ctx.principal.accountId).has(region.code)
-    ? 'opted-in'
-    : 'not-opted-in';
+  return enabled.has(region.code) ? 'opted-in' : 'not-opted-in';
 }
 
 export function describeRegions(ctx: OperationContext, input: DescribeRegionsRequest): DescribeRegionsResult {
@@ -23,12 +22,13 @@ export function describeRegions(ctx: OperationContext, input: DescribeRegionsReq
   }
   checkDryRun(input);
   const named = input.RegionNames?.length ? new Set(input.RegionNames) : null;
+  const enabled = ctx.cloud.accounts.enabledOptInRegions(ctx.principal.accountId);
   const regions: Region[] = all
     .filter((r) => (named ? named.has(r.code) : true))
     .map((r) => ({
       Endpoint: `ec2.${r.code}.amazonaws.com`,
       RegionName: r.code,
-      OptInStatus: regionOptInStatus(ctx, r),
+      OptInStatus: regionOptInStatus(r, enabled),
     }))
     // Without AllRegions (and without naming them) only the regions the account can use.
     .filter((r) => named !== null || input.AllRegions || r.OptInStatus !== 'not-opted-in')
