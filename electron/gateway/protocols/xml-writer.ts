@@ -6,7 +6,11 @@
 import type { ServiceModel, Shape } from '../model';
 import { formatNumber, formatTimestamp, toBase64 } from './values';
 
+const XML_SPECIAL = /[&<>"'\r]/;
+
 export function escapeXml(text: string): string {
+  // Most values (IDs, names, numbers) need no escaping: skip the replace for them.
+  if (!XML_SPECIAL.test(text)) return text;
   return text.replace(/[&<>"'\r]/g, (c) =>
     c === '&'
       ? '&amp;'
