@@ -6,6 +6,7 @@
 import type { IncomingMessage } from 'node:http';
 import { createRequire } from 'node:module';
 import type { Duplex } from 'node:stream';
+import type * as Ws from 'ws';
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { ConsoleChannel } from '../contract/console-api';
 import { decodeWire, encodeWire } from '../contract/json-wire';
@@ -26,7 +27,7 @@ export class ConsoleSocketServer {
   /** The socket server, made when the first console connects (ws stays out of start-up). */
   private server(): WebSocketServer {
     if (!this.wss) {
-      const { WebSocketServer: Server } = createRequire(import.meta.url)('ws') as typeof import('ws');
+      const { WebSocketServer: Server } = createRequire(import.meta.url)('ws') as typeof Ws;
       this.wss = new Server({ noServer: true, maxPayload: MAX_MESSAGE });
       this.wss.on('connection', (socket) => this.attach(socket));
     }

@@ -3,6 +3,7 @@
  * into a tree (every element as an array, so one and many look alike); the shape then says
  * which elements are members, wrapped or flattened lists, maps and attributes.
  */
+import type * as FastXmlParser from 'fast-xml-parser';
 import type { XMLParser } from 'fast-xml-parser';
 import { createRequire } from 'node:module';
 import { AwsError } from '../../core/kernel/errors';
@@ -11,7 +12,7 @@ import { fromBase64, parseBoolean, parseFloatValue, parseInteger, parseTimestamp
 
 type XmlNode = string | { [name: string]: XmlNode[] | string | undefined };
 
-type Fxp = typeof import('fast-xml-parser');
+type Fxp = typeof FastXmlParser;
 let fxp: { lib: Fxp; parser: XMLParser } | null = null;
 
 /** Loaded on the first XML body: most requests never need it, and start-up stays fast. */
