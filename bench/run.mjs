@@ -165,11 +165,11 @@ async function startFloor(regionsXml) {
   return { child, endpoint: `http://127.0.0.1:${port}` };
 }
 
-/** Replays one signed request over keep-alive connections: the server's own capacity. */
-async function lightClient(endpoint, service, body, conc, count) {
+/** A query-protocol POST to `endpoint`, signed for `service`. */
+async function signedForm(endpoint, service, body) {
   const url = new URL(endpoint);
   const signer = new SignatureV4({ service, region: 'us-east-1', credentials, sha256: Sha256 });
-  const signed = await signer.sign(
+  return signer.sign(
     new HttpRequest({
       method: 'POST',
       hostname: url.hostname,
@@ -179,6 +179,12 @@ async function lightClient(endpoint, service, body, conc, count) {
       body,
     }),
   );
+}
+
+/** Replays one signed request over keep-alive connections: the server's own capacity. */
+async function lightClient(endpoint, service, body, conc, count) {
+  const url = new URL(endpoint);
+  const signed = await signedForm(endpoint, service, body);
   const agent = new Agent({ keepAlive: true, maxSockets: conc });
   const once = () =>
     new Promise((resolve, reject) => {
@@ -212,24 +218,12 @@ const served = await startServe();
 const rssIdle = rssMiB(served.child.pid);
 log('## AWS SDK v3 workload');
 const rows = await sdkWorkload(served.endpoint, 'cloudlab');
-const regionsXml = await (async () => {
-  // The floor answers with Cloud Lab's own DescribeRegions document, so both parse the same bytes.
-  const signer = new SignatureV4({ service: 'ec2', region: 'us-east-1', credentials, sha256: Sha256 });
-  const url = new URL(served.endpoint);
-  const body = 'Action=DescribeRegions&Version=2016-11-15';
-  const req = await signer.sign(
-    new HttpRequest({
-      method: 'POST',
-      hostname: url.hostname,
-      port: Number(url.port),
-      path: '/',
-      headers: { host: url.host, 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
-      body,
-    }),
-  );
-  const res = await fetch(served.endpoint, { method: 'POST', headers: req.headers, body });
-  return res.text();
-})();
+// The floor answers with Cloud Lab's own DescribeRegions document, so both parse the same bytes.
+const regionsBody = 'Action=DescribeRegions&Version=2016-11-15';
+const regionsRequest = await signedForm(served.endpoint, 'ec2', regionsBody);
+const regionsXml = await (
+  await fetch(served.endpoint, { method: 'POST', headers: regionsRequest.headers, body: regionsBody })
+).text();
 const floor = await startFloor(regionsXml);
 rows.push(...(await sdkWorkload(floor.endpoint, 'sdk-floor')));
 floor.child.kill();

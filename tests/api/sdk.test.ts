@@ -19,6 +19,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { credentials, serve, type Served } from '../support/serve';
+import { failure } from '../support/failure';
 
 let lab: Served;
 beforeAll(async () => {
@@ -36,24 +37,6 @@ const config = (over: Record<string, unknown> = {}) => ({
   maxAttempts: 1,
   ...over,
 });
-
-async function failure(p: Promise<unknown>) {
-  const e = (await p.then(
-    () => null,
-    (err: unknown) => err,
-  )) as {
-    name: string;
-    message: string;
-    $metadata: { httpStatusCode: number; requestId?: string };
-  } | null;
-  if (!e) throw new Error('expected the call to fail');
-  return {
-    name: e.name,
-    message: e.message,
-    status: e.$metadata.httpStatusCode,
-    requestId: e.$metadata.requestId,
-  };
-}
 
 describe('STS', () => {
   it('GetCallerIdentity answers the account root', async () => {

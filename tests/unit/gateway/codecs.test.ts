@@ -34,6 +34,12 @@ import { Gateway } from '../../../electron/gateway/gateway';
 import type { GatewayRequest } from '../../../electron/gateway/http';
 import { bridge, sdkCredentials } from '../../support/sdk-bridge';
 import { RESOURCES } from '../../support/temp';
+import { failure } from '../../support/failure';
+
+const failureOf = async (p: Promise<unknown>) => {
+  const { requestId: _id, ...rest } = await failure(p);
+  return rest;
+};
 
 let cloud: Cloud;
 let gateway: Gateway;
@@ -77,19 +83,6 @@ function through(name: string, reply: (op: string) => unknown | AwsError, captur
 function strip<T extends { $metadata?: unknown }>(output: T): Omit<T, '$metadata'> {
   const { $metadata: _m, ...rest } = output;
   return rest;
-}
-
-async function failure(p: Promise<unknown>) {
-  const e = (await p.then(
-    () => null,
-    (err: unknown) => err,
-  )) as {
-    name: string;
-    message: string;
-    $metadata: { httpStatusCode: number; requestId?: string };
-  } | null;
-  if (!e) throw new Error('expected the call to fail');
-  return { name: e.name, message: e.message, status: e.$metadata.httpStatusCode };
 }
 
 describe('query protocol (STS)', () => {
@@ -145,7 +138,7 @@ describe('query protocol (STS)', () => {
 
   it('reports missing required parameters as the query protocol does', async () => {
     const sts = new STSClient(through('sts', () => ({}), []));
-    expect(await failure(sts.send(new AssumeRoleCommand({} as never)))).toMatchObject({
+    expect(await failureOf(sts.send(new AssumeRoleCommand({} as never)))).toMatchObject({
       name: 'ValidationError',
       message: expect.stringMatching(/^2 validation errors detected: Value null at 'roleArn'/),
     });
@@ -237,7 +230,7 @@ describe('ec2 protocol', () => {
         [],
       ),
     );
-    expect(await failure(ec2.send(new DescribeInstancesCommand({ InstanceIds: ['i-1'] })))).toEqual({
+    expect(await failureOf(ec2.send(new DescribeInstancesCommand({ InstanceIds: ['i-1'] })))).toEqual({
       name: 'InvalidInstanceID.NotFound',
       message: "The instance ID 'i-1' does not exist",
       status: 400,
@@ -307,7 +300,7 @@ describe('json protocol (DynamoDB)', () => {
         [],
       ),
     );
-    expect(await failure(missing.send(new DescribeTableCommand({ TableName: 'x' })))).toEqual({
+    expect(await failureOf(missing.send(new DescribeTableCommand({ TableName: 'x' })))).toEqual({
       name: 'ResourceNotFoundException',
       message: 'Requested resource not found',
       status: 400,
@@ -431,7 +424,7 @@ describe('rest-json protocol (Lambda)', () => {
         [],
       ),
     );
-    expect(await failure(lambda.send(new InvokeCommand({ FunctionName: 'nope' })))).toEqual({
+    expect(await failureOf(lambda.send(new InvokeCommand({ FunctionName: 'nope' })))).toEqual({
       name: 'ResourceNotFoundException',
       message: 'Function not found: arn:aws:lambda:us-east-1:123456789012:function:nope',
       status: 404,
@@ -548,7 +541,7 @@ describe('rest-xml protocol (Route 53)', () => {
         [],
       ),
     );
-    expect(await failure(r53.send(new ListResourceRecordSetsCommand({ HostedZoneId: 'Z1' })))).toEqual({
+    expect(await failureOf(r53.send(new ListResourceRecordSetsCommand({ HostedZoneId: 'Z1' })))).toEqual({
       name: 'NoSuchHostedZone',
       message: 'No hosted zone found with ID: Z1',
       status: 404,
@@ -672,7 +665,7 @@ describe('rest-xml protocol (S3)', () => {
         }),
       [],
     );
-    expect(await failure(client.send(new GetObjectCommand({ Bucket: 'b', Key: 'nope' })))).toEqual({
+    expect(await failureOf(client.send(new GetObjectCommand({ Bucket: 'b', Key: 'nope' })))).toEqual({
       name: 'NoSuchKey',
       message: 'The specified key does not exist.',
       status: 404,
