@@ -33,10 +33,6 @@ export function queryValues(req: GatewayRequest, name: string): string[] {
   return req.query.filter(([k]) => k === name).map(([, v]) => v);
 }
 
-export function queryValue(req: GatewayRequest, name: string): string | undefined {
-  return req.query.find(([k]) => k === name)?.[1];
-}
-
 /** Decode a query string (or form body) into ordered pairs; "+" is a space, as in forms. */
 export function parseQueryString(raw: string): Array<[string, string]> {
   if (!raw) return [];

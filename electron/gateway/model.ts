@@ -91,13 +91,11 @@ export class ServiceModel {
   private readonly raw: RawModel;
   private readonly resolved = new WeakMap<ShapeRef, Shape>();
   private readonly operations = new Map<string, OperationModel>();
-  private readonly lowerNames = new Map<string, string>();
 
   constructor(raw: RawModel) {
     this.raw = raw;
     this.metadata = raw.metadata;
     this.operationNames = Object.keys(raw.operations);
-    for (const n of this.operationNames) this.lowerNames.set(n.toLowerCase(), n);
   }
 
   static load(resourcesDir: string, uid: string): ServiceModel {
@@ -128,11 +126,6 @@ export class ServiceModel {
       this.operations.set(name, op);
     }
     return op;
-  }
-
-  /** Operation names are case-sensitive on the wire; this helps say "did you mean". */
-  canonicalName(name: string): string | undefined {
-    return this.lowerNames.get(name.toLowerCase());
   }
 
   /** Resolve a reference to its shape, merging the reference's own traits over it. */

@@ -40,10 +40,6 @@ export class ConsoleSocketServer {
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   }
 
-  get clients(): number {
-    return this.wss?.clients.size ?? 0;
-  }
-
   private attach(socket: WebSocket): void {
     const unsubscribe = this.events.subscribe((event) => {
       if (socket.readyState === socket.OPEN)

@@ -117,11 +117,6 @@ export class SimClock {
     this.arm();
   }
 
-  /** Resolves after `simMs` simulated milliseconds. */
-  sleep(simMs: number): Promise<void> {
-    return new Promise((resolve) => this.setTimeout(resolve, simMs));
-  }
-
   onChange(listener: ClockListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

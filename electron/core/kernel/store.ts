@@ -167,10 +167,6 @@ export class Store {
     return this.seq;
   }
 
-  get durable(): boolean {
-    return this.journal !== null;
-  }
-
   /** Journal flushes so far (group commit makes this smaller than the number of writes). */
   get flushes(): number {
     return this.journal?.flushes ?? 0;

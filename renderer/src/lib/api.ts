@@ -36,7 +36,6 @@ function createTransport(): ConsoleTransport {
 }
 
 const transport = createTransport();
-export const shell: 'desktop' | 'web' = window.cloudlab ? 'desktop' : 'web';
 
 export async function lab<C extends ConsoleChannel>(channel: C, args: ArgsOf<C>): Promise<ResultOf<C>> {
   const envelope = await transport.invoke(channel, args);
