@@ -3,6 +3,7 @@
  * Zones), CloudFront edge locations for the map, instance types and the AMI catalogue. It is
  * read-only data shipped in `resources/catalogue/`, loaded once at start-up.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -91,6 +92,12 @@ export interface ImageInfo {
   freeTierEligible: boolean;
 }
 
+/** A catalogue image as it exists in one Region: AMI IDs differ from Region to Region. */
+export interface RegionalImage extends ImageInfo {
+  imageId: string;
+  region: string;
+}
+
 function readJson<T>(dir: string, file: string): T {
   return JSON.parse(readFileSync(join(dir, 'catalogue', file), 'utf8')) as T;
 }
@@ -148,5 +155,18 @@ export class Catalogue {
   get images(): ImageInfo[] {
     this._images ??= readJson<{ images: ImageInfo[] }>(this.resourcesDir, 'amis.json').images;
     return this._images;
+  }
+
+  /**
+   * The AMI catalogue of one Region. Each image gets an ID derived from its name and the
+   * Region, so IDs differ between Regions (as on AWS) and never change between runs.
+   */
+  imagesIn(region: string): RegionalImage[] {
+    if (!this.byCode.has(region)) return [];
+    return this.images.map((image) => ({
+      ...image,
+      region,
+      imageId: `ami-0${createHash('sha256').update(`${region}/${image.name}`).digest('hex').slice(0, 16)}`,
+    }));
   }
 }

@@ -88,4 +88,16 @@ describe('infrastructure catalogue', () => {
     expect(images.find((i) => i.key === 'debian-12-arm64')?.defaultUser).toBe('admin');
     expect(images.find((i) => i.key === 'al2023-x86_64')?.defaultUser).toBe('ec2-user');
   });
+
+  it('gives each image its own AMI ID in every Region, the same on every run', () => {
+    const virginia = catalogue.imagesIn('us-east-1');
+    const ireland = catalogue.imagesIn('eu-west-1');
+    expect(virginia).toHaveLength(catalogue.images.length);
+    for (const image of virginia) expect(image.imageId).toMatch(/^ami-0[0-9a-f]{16}$/);
+    expect(virginia[0]!.imageId).not.toBe(ireland[0]!.imageId);
+    expect(catalogue.imagesIn('us-east-1')[0]!.imageId).toBe(virginia[0]!.imageId);
+    const all = catalogue.regions.flatMap((r) => catalogue.imagesIn(r.code).map((i) => i.imageId));
+    expect(new Set(all).size).toBe(all.length);
+    expect(catalogue.imagesIn('xx-nowhere-1')).toEqual([]);
+  });
 });
