@@ -7,6 +7,9 @@
 import type * as EC2 from '@aws-sdk/client-ec2';
 import type * as STS from '@aws-sdk/client-sts';
 
+/** Operations whose answer has no members. */
+export type Empty = Record<string, never>;
+
 export interface AwsApi {
   sts: {
     GetCallerIdentity: [STS.GetCallerIdentityRequest, STS.GetCallerIdentityResponse];
@@ -14,6 +17,77 @@ export interface AwsApi {
   ec2: {
     DescribeRegions: [EC2.DescribeRegionsRequest, EC2.DescribeRegionsResult];
     DescribeAvailabilityZones: [EC2.DescribeAvailabilityZonesRequest, EC2.DescribeAvailabilityZonesResult];
+    // instances
+    RunInstances: [EC2.RunInstancesRequest, EC2.Reservation];
+    DescribeInstances: [EC2.DescribeInstancesRequest, EC2.DescribeInstancesResult];
+    StartInstances: [EC2.StartInstancesRequest, EC2.StartInstancesResult];
+    StopInstances: [EC2.StopInstancesRequest, EC2.StopInstancesResult];
+    RebootInstances: [EC2.RebootInstancesRequest, Empty];
+    TerminateInstances: [EC2.TerminateInstancesRequest, EC2.TerminateInstancesResult];
+    DescribeInstanceStatus: [EC2.DescribeInstanceStatusRequest, EC2.DescribeInstanceStatusResult];
+    GetConsoleOutput: [EC2.GetConsoleOutputRequest, EC2.GetConsoleOutputResult];
+    ModifyInstanceAttribute: [EC2.ModifyInstanceAttributeRequest, Empty];
+    DescribeInstanceAttribute: [EC2.DescribeInstanceAttributeRequest, EC2.InstanceAttribute];
+    DescribeInstanceTypes: [EC2.DescribeInstanceTypesRequest, EC2.DescribeInstanceTypesResult];
+    DescribeImages: [EC2.DescribeImagesRequest, EC2.DescribeImagesResult];
+    // key pairs
+    CreateKeyPair: [EC2.CreateKeyPairRequest, EC2.KeyPair];
+    ImportKeyPair: [EC2.ImportKeyPairRequest, EC2.ImportKeyPairResult];
+    DescribeKeyPairs: [EC2.DescribeKeyPairsRequest, EC2.DescribeKeyPairsResult];
+    DeleteKeyPair: [EC2.DeleteKeyPairRequest, EC2.DeleteKeyPairResult];
+    // networking
+    CreateVpc: [EC2.CreateVpcRequest, EC2.CreateVpcResult];
+    DescribeVpcs: [EC2.DescribeVpcsRequest, EC2.DescribeVpcsResult];
+    DeleteVpc: [EC2.DeleteVpcRequest, Empty];
+    CreateSubnet: [EC2.CreateSubnetRequest, EC2.CreateSubnetResult];
+    DescribeSubnets: [EC2.DescribeSubnetsRequest, EC2.DescribeSubnetsResult];
+    ModifySubnetAttribute: [EC2.ModifySubnetAttributeRequest, Empty];
+    DeleteSubnet: [EC2.DeleteSubnetRequest, Empty];
+    CreateInternetGateway: [EC2.CreateInternetGatewayRequest, EC2.CreateInternetGatewayResult];
+    AttachInternetGateway: [EC2.AttachInternetGatewayRequest, Empty];
+    DetachInternetGateway: [EC2.DetachInternetGatewayRequest, Empty];
+    DeleteInternetGateway: [EC2.DeleteInternetGatewayRequest, Empty];
+    DescribeInternetGateways: [EC2.DescribeInternetGatewaysRequest, EC2.DescribeInternetGatewaysResult];
+    CreateRouteTable: [EC2.CreateRouteTableRequest, EC2.CreateRouteTableResult];
+    DescribeRouteTables: [EC2.DescribeRouteTablesRequest, EC2.DescribeRouteTablesResult];
+    CreateRoute: [EC2.CreateRouteRequest, EC2.CreateRouteResult];
+    DeleteRoute: [EC2.DeleteRouteRequest, Empty];
+    AssociateRouteTable: [EC2.AssociateRouteTableRequest, EC2.AssociateRouteTableResult];
+    DisassociateRouteTable: [EC2.DisassociateRouteTableRequest, Empty];
+    DeleteRouteTable: [EC2.DeleteRouteTableRequest, Empty];
+    AllocateAddress: [EC2.AllocateAddressRequest, EC2.AllocateAddressResult];
+    AssociateAddress: [EC2.AssociateAddressRequest, EC2.AssociateAddressResult];
+    DisassociateAddress: [EC2.DisassociateAddressRequest, Empty];
+    ReleaseAddress: [EC2.ReleaseAddressRequest, Empty];
+    DescribeAddresses: [EC2.DescribeAddressesRequest, EC2.DescribeAddressesResult];
+    // security groups
+    CreateSecurityGroup: [EC2.CreateSecurityGroupRequest, EC2.CreateSecurityGroupResult];
+    DeleteSecurityGroup: [EC2.DeleteSecurityGroupRequest, EC2.DeleteSecurityGroupResult];
+    DescribeSecurityGroups: [EC2.DescribeSecurityGroupsRequest, EC2.DescribeSecurityGroupsResult];
+    DescribeSecurityGroupRules: [EC2.DescribeSecurityGroupRulesRequest, EC2.DescribeSecurityGroupRulesResult];
+    AuthorizeSecurityGroupIngress: [
+      EC2.AuthorizeSecurityGroupIngressRequest,
+      EC2.AuthorizeSecurityGroupIngressResult,
+    ];
+    AuthorizeSecurityGroupEgress: [
+      EC2.AuthorizeSecurityGroupEgressRequest,
+      EC2.AuthorizeSecurityGroupEgressResult,
+    ];
+    RevokeSecurityGroupIngress: [EC2.RevokeSecurityGroupIngressRequest, EC2.RevokeSecurityGroupIngressResult];
+    RevokeSecurityGroupEgress: [EC2.RevokeSecurityGroupEgressRequest, EC2.RevokeSecurityGroupEgressResult];
+    // EBS
+    CreateVolume: [EC2.CreateVolumeRequest, EC2.Volume];
+    DescribeVolumes: [EC2.DescribeVolumesRequest, EC2.DescribeVolumesResult];
+    AttachVolume: [EC2.AttachVolumeRequest, EC2.VolumeAttachment];
+    DetachVolume: [EC2.DetachVolumeRequest, EC2.VolumeAttachment];
+    DeleteVolume: [EC2.DeleteVolumeRequest, Empty];
+    CreateSnapshot: [EC2.CreateSnapshotRequest, EC2.Snapshot];
+    DescribeSnapshots: [EC2.DescribeSnapshotsRequest, EC2.DescribeSnapshotsResult];
+    DeleteSnapshot: [EC2.DeleteSnapshotRequest, Empty];
+    // tags
+    CreateTags: [EC2.CreateTagsRequest, Empty];
+    DeleteTags: [EC2.DeleteTagsRequest, Empty];
+    DescribeTags: [EC2.DescribeTagsRequest, EC2.DescribeTagsResult];
   };
   s3: Record<never, never>;
   dynamodb: Record<never, never>;

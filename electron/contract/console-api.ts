@@ -111,6 +111,52 @@ export interface ListenerSettingsInfo {
   restartRequired: boolean;
 }
 
+/** The data centre as the hypervisor view shows it: zones → hosts → the VMs on each host. */
+export interface HypervisorView {
+  region: string;
+  zones: HypervisorZone[];
+}
+
+export interface HypervisorZone {
+  zoneName: string;
+  zoneId: string;
+  /** "impaired" when any host of the zone has failed. */
+  state: 'available' | 'impaired';
+  hosts: HypervisorHost[];
+}
+
+export interface HypervisorHost {
+  hostId: string;
+  family: string;
+  index: number;
+  hypervisor: 'nitro' | 'xen';
+  processor: string;
+  architecture: string;
+  vcpus: number;
+  memoryMiB: number;
+  usedVcpus: number;
+  usedMemoryMiB: number;
+  state: 'available' | 'failed';
+  reason: string | null;
+  vms: HypervisorVm[];
+}
+
+export interface HypervisorVm {
+  instanceId: string;
+  name: string | null;
+  instanceType: string;
+  vcpus: number;
+  memoryMiB: number;
+  state: string;
+}
+
+/** Which hosts to fail or restore: some hosts, or every host of a zone. */
+export interface HostSelection {
+  hostIds?: string[];
+  zone?: string;
+  reason?: string;
+}
+
 export interface ConsoleApi {
   'aws.call': { args: AwsCall; result: unknown };
   'lab.info': { args: null; result: LabInfo };
@@ -119,6 +165,9 @@ export interface ConsoleApi {
   'lab.clock': { args: ClockChange | null; result: ClockInfo };
   'lab.region-opt-in': { args: { region: string; enabled: boolean }; result: null };
   'lab.listeners': { args: ListenerSettings | null; result: ListenerSettingsInfo };
+  'lab.hypervisor': { args: { region: string }; result: HypervisorView };
+  'lab.hosts.fail': { args: HostSelection; result: { hostIds: string[] } };
+  'lab.hosts.restore': { args: HostSelection; result: { hostIds: string[] } };
 }
 
 export type ConsoleChannel = keyof ConsoleApi;

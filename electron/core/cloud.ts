@@ -12,7 +12,8 @@ import { EventBus } from './kernel/events';
 import { Ids, idMigrations } from './kernel/ids';
 import { Settings, settingsMigrations } from './kernel/settings';
 import { Store, type CheckpointPolicy } from './kernel/store';
-import type { CallSource, OperationContext, ServiceDefinition } from './service';
+import { Hypervisor, hypervisorMigrations } from './infra/hypervisor';
+import type { CallSource, OperationContext, ServiceDefinition, ServiceRuntime } from './service';
 import { services as allServices } from './services';
 
 export interface CloudOptions {
@@ -58,6 +59,8 @@ interface PersistedClock {
 
 export class Cloud {
   readonly services: ReadonlyMap<string, ServiceDefinition>;
+  readonly hypervisor: Hypervisor;
+  private readonly runtimes = new Map<string, ServiceRuntime>();
   private unsubscribeClock: () => void = () => undefined;
 
   private constructor(
@@ -71,6 +74,7 @@ export class Cloud {
     readonly workspace: WorkspaceInfo,
   ) {
     this.services = new Map(allServices.map((s) => [s.name, s]));
+    this.hypervisor = new Hypervisor(store, catalogue, clock, events);
   }
 
   static async open(options: CloudOptions): Promise<Cloud> {
@@ -85,6 +89,7 @@ export class Cloud {
         ...accountMigrations,
         ...idMigrations,
         ...settingsMigrations,
+        ...hypervisorMigrations,
         ...allServices.flatMap((s) => s.migrations ?? []),
       ]);
       const settings = new Settings(store);
@@ -120,6 +125,9 @@ export class Cloud {
         workspace,
       );
       if (!saved && workspace.seed !== null) await cloud.saveClock();
+      for (const service of allServices) {
+        if (service.runtime) cloud.runtimes.set(service.name, service.runtime(cloud));
+      }
       cloud.unsubscribeClock = clock.onChange((state) => {
         void cloud.saveClock();
         cloud.events.publish({ topic: 'clock.changed', at: clock.now(), data: state });
@@ -129,6 +137,13 @@ export class Cloud {
       await store.close();
       throw e;
     }
+  }
+
+  /** A service's per-cloud state (see ServiceDefinition.runtime). */
+  runtime<T extends ServiceRuntime>(service: string): T {
+    const runtime = this.runtimes.get(service);
+    if (!runtime) throw new Error(`service ${service} has no runtime`);
+    return runtime as T;
   }
 
   /** Run one operation. Every adapter calls this and nothing else. */
@@ -196,6 +211,7 @@ export class Cloud {
 
   async close(): Promise<void> {
     this.unsubscribeClock();
+    for (const runtime of this.runtimes.values()) await runtime.close?.();
     if (this.settings.get('clock')) await this.saveClock();
     this.clock.dispose();
     await this.store.close();

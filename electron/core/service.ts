@@ -42,6 +42,11 @@ export interface AuthErrors {
   expired: ErrorSpec;
 }
 
+/** What a service keeps per open cloud: caches, schedulers. Made when the cloud opens. */
+export interface ServiceRuntime {
+  close?(): void | Promise<void>;
+}
+
 export interface ServiceDefinition<S extends ServiceName = ServiceName> {
   name: S;
   /** As the console shows it: "Amazon EC2". */
@@ -57,6 +62,8 @@ export interface ServiceDefinition<S extends ServiceName = ServiceName> {
   operations: OperationsOf<S>;
   migrations?: Migration[];
   auth: AuthErrors;
+  /** Per-cloud state, made after migrations; operations reach it with cloud.runtime(name). */
+  runtime?: (cloud: Cloud) => ServiceRuntime;
 }
 
 export const SIGNATURE_MISMATCH_MESSAGE =

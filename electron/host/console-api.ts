@@ -5,6 +5,8 @@
  */
 import type {
   ArgsOf,
+  HostSelection,
+  HypervisorView,
   ListenerSettings,
   ConsoleApi,
   ConsoleChannel,
@@ -13,7 +15,10 @@ import type {
   ResultOf,
 } from '../contract/console-api';
 import type { Cloud } from '../core/cloud';
+import type { Cloud as CloudType } from '../core/cloud';
 import { AwsError, isAwsError } from '../core/kernel/errors';
+import type { InstanceRecord } from '../core/services/ec2/records';
+import type { Ec2Runtime } from '../core/services/ec2/runtime';
 import { DEFAULT_DESKTOP_LISTENERS, DESKTOP_LISTENERS_KEY, validateListeners } from './desktop-settings';
 
 export type ConsoleHandlers = {
@@ -100,6 +105,18 @@ export function createConsoleHandlers(
       });
       return null;
     },
+    'lab.hypervisor': ({ region }) => hypervisorView(cloud, region),
+    'lab.hosts.fail': async (selection) => {
+      const hostIds = selectHosts(cloud, selection);
+      await cloud.hypervisor.fail(hostIds, selection.reason ?? 'Failure injected from Cloud Lab');
+      await cloud.runtime<Ec2Runtime>('ec2').lifecycle.settled();
+      return { hostIds };
+    },
+    'lab.hosts.restore': async (selection) => {
+      const hostIds = selectHosts(cloud, selection);
+      await cloud.hypervisor.restore(hostIds);
+      return { hostIds };
+    },
     'lab.listeners': async (change) => {
       const running = listeners.running();
       if (!listeners.editable) {
@@ -124,6 +141,74 @@ export function createConsoleHandlers(
         (saved.enabled && (saved.host !== running.host || saved.port !== running.port));
       return { settings: saved, editable: true, restartRequired: differs };
     },
+  };
+}
+
+function selectHosts(cloud: CloudType, selection: HostSelection): string[] {
+  if (selection?.zone) {
+    const hosts = cloud.hypervisor.hostsIn(selection.zone);
+    if (hosts.length === 0)
+      throw new AwsError('ValidationException', `No Availability Zone is named ${selection.zone}.`);
+    return hosts.map((h) => h.hostId);
+  }
+  const ids = selection?.hostIds ?? [];
+  if (ids.length === 0)
+    throw new AwsError('ValidationException', 'Name the hosts (hostIds) or the Availability Zone (zone).');
+  for (const id of ids) {
+    if (!cloud.hypervisor.host(id)) throw new AwsError('ValidationException', `No host is named ${id}.`);
+  }
+  return ids;
+}
+
+/** The hypervisor's hosts in each zone of a Region, with the console account's VMs named. */
+function hypervisorView(cloud: CloudType, region: string): HypervisorView {
+  const info = cloud.catalogue.region(region);
+  if (!info) throw new AwsError('ValidationException', `Unknown region ${region}.`);
+  const account = cloud.accounts.consolePrincipal().accountId;
+  const res = cloud.runtime<Ec2Runtime>('ec2').resources;
+  const scope = { account, region };
+  const instances = new Map(res.list<InstanceRecord>(scope, 'instance').map((i) => [i.instanceId, i]));
+  const names = new Map(
+    [...res.tagsOf(scope, 'instance')].map(([id, tags]) => [
+      id,
+      tags.find((t) => t.Key === 'Name')?.Value ?? null,
+    ]),
+  );
+  return {
+    region,
+    zones: cloud.catalogue.availabilityZones(region).map((zone) => {
+      const usage = cloud.hypervisor.usage(zone.name);
+      return {
+        zoneName: zone.name,
+        zoneId: zone.id,
+        state: usage.some((u) => u.state === 'failed') ? 'impaired' : 'available',
+        hosts: usage.map((u) => ({
+          hostId: u.host.hostId,
+          family: u.host.family.id,
+          index: u.host.index,
+          hypervisor: u.host.family.hypervisor,
+          processor: u.host.family.processor,
+          architecture: u.host.family.architecture,
+          vcpus: u.host.family.vcpus,
+          memoryMiB: u.host.family.memoryMiB,
+          usedVcpus: u.usedVcpus,
+          usedMemoryMiB: u.usedMemoryMiB,
+          state: u.state,
+          reason: u.reason,
+          vms: u.placements.map((p) => {
+            const mine = p.account === account ? instances.get(p.vmId) : undefined;
+            return {
+              instanceId: mine ? p.vmId : 'another account',
+              name: mine ? (names.get(p.vmId) ?? null) : null,
+              instanceType: p.instanceType,
+              vcpus: p.vcpus,
+              memoryMiB: p.memoryMiB,
+              state: mine?.state ?? 'running',
+            };
+          }),
+        })),
+      };
+    }),
   };
 }
 

@@ -8,7 +8,8 @@ import type { AddressInfo } from 'node:net';
 import type { LabInfo } from '../contract/console-api';
 import { Cloud } from '../core/cloud';
 import { Gateway, writeResponse } from '../gateway/gateway';
-import { createConsoleHandlers, type ConsoleHandlers } from './console-api';
+import type { ConsoleChannel } from '../contract/console-api';
+import { createConsoleHandlers, dispatchConsole, type ConsoleHandlers } from './console-api';
 import { serveConsoleFile } from './static-files';
 import { ConsoleSocketServer, WS_PATH } from './ws-transport';
 
@@ -50,6 +51,7 @@ export interface CloudHost {
 }
 
 export const HEALTH_PATH = '/_cloudlab/health';
+export const API_PREFIX = '/_cloudlab/api/';
 
 export async function createCloud(options: HostOptions): Promise<CloudHost> {
   const cloud = await Cloud.open({
@@ -139,6 +141,10 @@ export async function createCloud(options: HostOptions): Promise<CloudHost> {
       res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(body);
       return;
     }
+    if (path.startsWith(API_PREFIX)) {
+      await serveApi(req, res, path.slice(API_PREFIX.length));
+      return;
+    }
     if (path.startsWith('/_cloudlab/')) {
       serveConsoleFile(options.rendererDir, path.slice('/_cloudlab/'.length), res);
       return;
@@ -151,6 +157,56 @@ export async function createCloud(options: HostOptions): Promise<CloudHost> {
       options.log?.(`gateway failure: ${(e as Error).stack ?? String(e)}`);
       writeResponse(res, { status: 500, headers: {}, body: undefined });
     });
+  }
+
+  /**
+   * The console channels over plain HTTP, for scripts, labs and tests:
+   * POST /_cloudlab/api/lab.hosts.fail {"zone":"us-east-1a"} → {"ok":true,"result":…}
+   */
+  async function serveApi(req: IncomingMessage, res: ServerResponse, channel: string): Promise<void> {
+    const reply = (status: number, body: unknown): void => {
+      res
+        .writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+        .end(JSON.stringify(body));
+    };
+    if (req.method !== 'POST' && req.method !== 'GET')
+      return reply(405, {
+        ok: false,
+        error: {
+          code: 'MethodNotAllowed',
+          message: 'Use POST (or GET for channels without arguments).',
+          status: 405,
+        },
+      });
+    if (!sameOrigin(req))
+      return reply(403, {
+        ok: false,
+        error: { code: 'AccessDenied', message: 'Cross-origin requests are not allowed.', status: 403 },
+      });
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      if (size > 1024 * 1024)
+        return reply(413, {
+          ok: false,
+          error: { code: 'RequestEntityTooLarge', message: 'Too large.', status: 413 },
+        });
+      chunks.push(chunk as Buffer);
+    }
+    let args: unknown = null;
+    if (chunks.length > 0) {
+      try {
+        args = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      } catch {
+        return reply(400, {
+          ok: false,
+          error: { code: 'SerializationException', message: 'The body is not valid JSON.', status: 400 },
+        });
+      }
+    }
+    const envelope = await dispatchConsole(handlers, channel as ConsoleChannel, args as never);
+    reply(envelope.ok ? 200 : envelope.error.status, envelope);
   }
 
   return {

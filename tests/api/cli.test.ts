@@ -110,7 +110,7 @@ describe('aws CLI', () => {
       [['dynamodb', 'list-tables'], 'ListTables'],
       [['lambda', 'list-functions'], 'ListFunctions'],
       [['route53', 'list-hosted-zones'], 'ListHostedZones'],
-      [['ec2', 'describe-instances'], 'DescribeInstances'],
+      [['ec2', 'describe-launch-templates'], 'DescribeLaunchTemplates'],
     ] as const) {
       const r = aws(lab.endpoint, [...args]);
       expect(r.status, args.join(' ')).not.toBe(0);

@@ -5,7 +5,7 @@
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import {
   DescribeAvailabilityZonesCommand,
-  DescribeInstancesCommand,
+  DescribeLaunchTemplatesCommand,
   DescribeRegionsCommand,
   EC2Client,
 } from '@aws-sdk/client-ec2';
@@ -167,8 +167,8 @@ describe('operations that are not simulated yet', () => {
   const cases: Array<[string, () => Promise<unknown>, string]> = [
     [
       'ec2 (ec2 protocol)',
-      () => new EC2Client(config()).send(new DescribeInstancesCommand({})),
-      'DescribeInstances',
+      () => new EC2Client(config()).send(new DescribeLaunchTemplatesCommand({})),
+      'DescribeLaunchTemplates',
     ],
     ['dynamodb (json)', () => new DynamoDBClient(config()).send(new ListTablesCommand({})), 'ListTables'],
     [

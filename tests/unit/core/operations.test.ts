@@ -150,9 +150,9 @@ describe('EC2 DescribeAvailabilityZones', () => {
 
 describe('operations not simulated yet', () => {
   it('answer NotImplemented naming the operation, never a fake success', async () => {
-    expect(await error(call('ec2', 'RunInstances', {}))).toEqual({
+    expect(await error(call('ec2', 'CreateLaunchTemplate', {}))).toEqual({
       code: 'NotImplemented',
-      message: 'The RunInstances operation of Amazon EC2 is not implemented in Cloud Lab yet.',
+      message: 'The CreateLaunchTemplate operation of Amazon EC2 is not implemented in Cloud Lab yet.',
       status: 501,
     });
     expect((await error(call('s3', 'ListBuckets', {}))).code).toBe('NotImplemented');

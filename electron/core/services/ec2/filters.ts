@@ -8,7 +8,25 @@ import type { Filter } from '@aws-sdk/client-ec2';
 import { AwsError } from '../../kernel/errors';
 
 export type FilterValue = string | number | boolean | undefined | null;
-export type FilterAccessors<T> = Record<string, (item: T) => FilterValue | FilterValue[]>;
+/**
+ * Accessors by filter name. A name ending in ":*" serves every name with that prefix and gets
+ * the rest as its argument: "tag:*" answers "tag:Name", "tag:team" …
+ */
+export type FilterAccessors<T> = Record<string, (item: T, arg: string) => FilterValue | FilterValue[]>;
+
+function accessorFor<T>(
+  accessors: FilterAccessors<T>,
+  name: string,
+): ((item: T) => FilterValue | FilterValue[]) | undefined {
+  const exact = accessors[name];
+  if (exact) return (item) => exact(item, '');
+  const colon = name.indexOf(':');
+  if (colon > 0) {
+    const wildcard = accessors[`${name.slice(0, colon)}:*`];
+    if (wildcard) return (item) => wildcard(item, name.slice(colon + 1));
+  }
+  return undefined;
+}
 
 export function applyFilters<T>(
   items: T[],
@@ -18,7 +36,7 @@ export function applyFilters<T>(
   if (!filters || filters.length === 0) return items;
   const compiled = filters.map((f) => {
     const name = f.Name ?? '';
-    const accessor = accessors[name];
+    const accessor = accessorFor(accessors, name);
     if (!accessor) throw new AwsError('InvalidParameterValue', `The filter '${name}' is invalid`);
     const values = f.Values ?? [];
     if (values.length === 0) {
