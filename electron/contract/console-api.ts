@@ -150,6 +150,21 @@ export interface HypervisorVm {
   state: string;
 }
 
+/** The lab's capacity: the size of each zone's data centre and the accounts' vCPU quota. */
+export interface CapacityInfo {
+  hostsPerFamily: number;
+  maxHostsPerFamily: number;
+  defaultHostsPerFamily: number;
+  vcpuLimit: number;
+  maxVcpuLimit: number;
+  defaultVcpuLimit: number;
+}
+
+export interface CapacityChange {
+  hostsPerFamily?: number;
+  vcpuLimit?: number;
+}
+
 /** Which hosts to fail or restore: some hosts, or every host of a zone. */
 export interface HostSelection {
   hostIds?: string[];
@@ -168,6 +183,7 @@ export interface ConsoleApi {
   'lab.hypervisor': { args: { region: string }; result: HypervisorView };
   'lab.hosts.fail': { args: HostSelection; result: { hostIds: string[] } };
   'lab.hosts.restore': { args: HostSelection; result: { hostIds: string[] } };
+  'lab.capacity': { args: CapacityChange | null; result: CapacityInfo };
 }
 
 export type ConsoleChannel = keyof ConsoleApi;

@@ -16,6 +16,8 @@ import { Hypervisor, hypervisorMigrations } from './infra/hypervisor';
 import type { CallSource, OperationContext, ServiceDefinition, ServiceRuntime } from './service';
 import { services as allServices } from './services';
 
+/** Operations that only read: they publish no change event. */
+const READ_ONLY = /^(Describe|Get|List|Head|Search|Query|Scan|BatchGet|Lookup)/;
 export interface CloudOptions {
   /** Workspace directory, or null for an in-memory cloud. */
   dataDir: string | null;
@@ -74,7 +76,7 @@ export class Cloud {
     readonly workspace: WorkspaceInfo,
   ) {
     this.services = new Map(allServices.map((s) => [s.name, s]));
-    this.hypervisor = new Hypervisor(store, catalogue, clock, events);
+    this.hypervisor = new Hypervisor(store, catalogue, clock, events, settings);
   }
 
   static async open(options: CloudOptions): Promise<Cloud> {
@@ -162,10 +164,20 @@ export class Cloud {
       source: request.source,
     };
     try {
-      return await (operation as (ctx: OperationContext, input: unknown) => unknown)(
+      const result = await (operation as (ctx: OperationContext, input: unknown) => unknown)(
         ctx,
         request.input ?? {},
       );
+      // Any change, from the CLI, an SDK or the console, tells open consoles to look again.
+      if (!READ_ONLY.test(request.operation)) {
+        this.events.publish({
+          topic: `${service.name}.api.${request.operation}`,
+          account: request.principal.accountId,
+          region: region.code,
+          at: this.clock.now(),
+        });
+      }
+      return result;
     } catch (e) {
       if (isAwsError(e)) throw e;
       // A bug in Cloud Lab, not the caller's fault: say so as AWS would, keep the detail.

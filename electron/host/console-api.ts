@@ -17,6 +17,14 @@ import type {
 import type { Cloud } from '../core/cloud';
 import type { Cloud as CloudType } from '../core/cloud';
 import { AwsError, isAwsError } from '../core/kernel/errors';
+import { DEFAULT_HOSTS_PER_FAMILY, MAX_HOSTS_PER_FAMILY } from '../core/infra/hypervisor';
+import {
+  checkVcpuLimit,
+  DEFAULT_VCPU_LIMIT,
+  MAX_VCPU_LIMIT,
+  setVcpuLimit,
+  vcpuLimit,
+} from '../core/services/ec2/quotas';
 import type { InstanceRecord } from '../core/services/ec2/records';
 import type { Ec2Runtime } from '../core/services/ec2/runtime';
 import { DEFAULT_DESKTOP_LISTENERS, DESKTOP_LISTENERS_KEY, validateListeners } from './desktop-settings';
@@ -116,6 +124,22 @@ export function createConsoleHandlers(
       const hostIds = selectHosts(cloud, selection);
       await cloud.hypervisor.restore(hostIds);
       return { hostIds };
+    },
+    'lab.capacity': async (change) => {
+      // Both values are checked before either is saved: a bad one changes nothing.
+      if (change?.vcpuLimit !== undefined) checkVcpuLimit(change.vcpuLimit);
+      if (change?.hostsPerFamily !== undefined)
+        await cloud.hypervisor.setHostsPerFamily(change.hostsPerFamily);
+      if (change?.vcpuLimit !== undefined) await setVcpuLimit(cloud, change.vcpuLimit);
+      if (change) cloud.events.publish({ topic: 'lab.capacity.changed', at: cloud.clock.now() });
+      return {
+        hostsPerFamily: cloud.hypervisor.hostsPerFamily,
+        maxHostsPerFamily: MAX_HOSTS_PER_FAMILY,
+        defaultHostsPerFamily: DEFAULT_HOSTS_PER_FAMILY,
+        vcpuLimit: vcpuLimit(cloud),
+        maxVcpuLimit: MAX_VCPU_LIMIT,
+        defaultVcpuLimit: DEFAULT_VCPU_LIMIT,
+      };
     },
     'lab.listeners': async (change) => {
       const running = listeners.running();

@@ -1,28 +1,13 @@
 import { expect, test, type Page } from '@playwright/test';
+import { shoot, startLight } from './support';
 
-const SHOTS = 'test-results/screenshots';
-
-async function shoot(page: Page, name: string) {
-  // Keep the ticking clock out of the picture so screenshots compare across runs.
-  await page.screenshot({
-    path: `${SHOTS}/${name}.png`,
-    fullPage: true,
-    mask: [page.locator('.footer')],
-    maskColor: '#232f3e',
-  });
-}
+startLight();
 
 async function chooseRegion(page: Page, name: string, code: string) {
   await page.getByRole('button', { name: /^Region:/ }).click();
   await page.getByRole('menuitemradio', { name: `${name} ${code}` }).click();
   await expect(page.getByRole('button', { name: `Region: ${name}` })).toBeVisible();
 }
-
-test.beforeEach(async ({ page }) => {
-  await page.addInitScript(() => {
-    if (!localStorage.getItem('cloudlab.theme')) localStorage.setItem('cloudlab.theme', 'light');
-  });
-});
 
 test('home loads with every service and the lab details', async ({ page }) => {
   await page.goto('./');

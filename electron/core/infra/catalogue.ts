@@ -77,7 +77,7 @@ export interface ImageInfo {
   osPrettyName: string;
   architecture: string;
   ownerId: string;
-  ownerAlias: string;
+  ownerAlias: string | null;
   defaultUser: string;
   rootDeviceName: string;
   rootVolumeGiB: number;

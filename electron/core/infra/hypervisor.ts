@@ -14,6 +14,7 @@ import { AwsError } from '../kernel/errors';
 import type { EventBus } from '../kernel/events';
 import type { SimClock } from '../kernel/clock';
 import type { Migration, Store, Tx } from '../kernel/store';
+import type { Settings } from '../kernel/settings';
 import type { Catalogue, InstanceTypeInfo } from './catalogue';
 
 export interface HostFamily {
@@ -27,8 +28,13 @@ export interface HostFamily {
   hypervisor: 'nitro' | 'xen';
 }
 
-/** Hosts per family in each Availability Zone. */
-const HOSTS_PER_FAMILY = 2;
+/**
+ * Hosts per family in each Availability Zone, unless the lab chooses a bigger data centre: two
+ * is small enough that a beginner meets InsufficientInstanceCapacity, big enough to spread.
+ */
+export const DEFAULT_HOSTS_PER_FAMILY = 2;
+export const MAX_HOSTS_PER_FAMILY = 64;
+const HOSTS_SETTING = 'infra.hostsPerFamily';
 
 export const HOST_FAMILIES: HostFamily[] = [
   {
@@ -211,7 +217,46 @@ export class Hypervisor {
     private readonly catalogue: Catalogue,
     private readonly clock: SimClock,
     private readonly events: EventBus,
+    private readonly settings: Settings,
   ) {}
+
+  /** How many hosts of each family every Availability Zone has. */
+  get hostsPerFamily(): number {
+    return this.settings.get<number>(HOSTS_SETTING) ?? DEFAULT_HOSTS_PER_FAMILY;
+  }
+
+  /**
+   * Grow or shrink the fleet. Hosts are added or removed at the end of each family, so a
+   * shrink that would take away a host with VMs on it is refused.
+   */
+  async setHostsPerFamily(count: number): Promise<void> {
+    if (!Number.isInteger(count) || count < 1 || count > MAX_HOSTS_PER_FAMILY) {
+      throw new AwsError(
+        'ValidationException',
+        `Hosts per family must be a whole number from 1 to ${MAX_HOSTS_PER_FAMILY}.`,
+      );
+    }
+    const busy = Math.max(
+      0,
+      ...this.store
+        .all<{ host_id: string }>('SELECT DISTINCT host_id FROM infra_placements')
+        .map((r) => this.host(r.host_id)?.index ?? 0),
+    );
+    if (busy > count) {
+      throw new AwsError(
+        'ValidationException',
+        `Instances still run on host number ${busy} of their family; stop them or keep at least ${busy} hosts per family.`,
+      );
+    }
+    await this.settings.set(HOSTS_SETTING, count);
+    this.zoneHosts.clear();
+    this.hostIndex = null;
+    this.events.publish({
+      topic: 'infra.hosts.resized',
+      at: this.clock.now(),
+      data: { hostsPerFamily: count },
+    });
+  }
 
   familyOf(instanceType: string): HostFamily | undefined {
     const family = instanceType.split('.')[0]!;
@@ -226,7 +271,7 @@ export class Hypervisor {
       hosts = [];
       if (found && found.zone.type === 'availability-zone') {
         for (const family of HOST_FAMILIES) {
-          for (let index = 1; index <= HOSTS_PER_FAMILY; index++) {
+          for (let index = 1; index <= this.hostsPerFamily; index++) {
             const digest = createHash('sha256')
               .update(`host/${found.zone.id}/${family.id}/${index}`)
               .digest('hex');
@@ -271,6 +316,13 @@ export class Hypervisor {
     return this.store.get('SELECT 1 AS x FROM infra_host_failures WHERE host_id = ?', [hostId])
       ? 'failed'
       : 'available';
+  }
+
+  /** How many of a zone's hosts are down: an AZ is impaired only when all of them are. */
+  zoneHealth(availabilityZone: string): { hosts: number; failed: number } {
+    const hosts = this.hostsIn(availabilityZone);
+    const failures = this.failures();
+    return { hosts: hosts.length, failed: hosts.filter((h) => failures.has(h.hostId)).length };
   }
 
   /** Every host of a zone with what runs on it. */

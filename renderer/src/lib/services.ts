@@ -28,13 +28,7 @@ export const SERVICES: ConsoleService[] = [
     description: 'Virtual servers in the cloud',
     path: '/ec2',
     api: 'ec2',
-    partly: 'Regions and zones only',
-    coming: [
-      'Launch instances from Amazon Linux, Ubuntu and Debian images with the launch wizard',
-      'Physical hosts in each Availability Zone and the VMs the hypervisor places on them',
-      'Key pairs, security groups, VPCs, subnets, Elastic IPs and EBS volumes',
-      'SSH and browser terminals into instances that really run their user data',
-    ],
+    coming: ['SSH and browser terminals into instances that really run their user data'],
     cli: 'aws ec2 describe-availability-zones',
   },
   {

@@ -267,6 +267,44 @@ describe('instances', () => {
     expect((await fail('DescribeInstances', { InstanceIds: [id] })).code).toBe('InvalidInstanceID.NotFound');
   });
 
+  it('resolves public AMI parameters with resolve:ssm: as RunInstances does', async () => {
+    const { call, fail, ami } = await lab();
+    const r = await call<EC2.Reservation>('RunInstances', {
+      ImageId: 'resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64',
+      InstanceType: 't3.micro',
+      MinCount: 1,
+      MaxCount: 1,
+    });
+    expect(r.Instances![0]!.ImageId).toBe(await ami());
+    // The root volume comes from the snapshot DescribeImages names.
+    const image = (await call<EC2.DescribeImagesResult>('DescribeImages', { ImageIds: [await ami()] }))
+      .Images![0]!;
+    const root = (
+      await call<EC2.DescribeVolumesResult>('DescribeVolumes', {
+        Filters: [{ Name: 'attachment.instance-id', Values: [r.Instances![0]!.InstanceId!] }],
+      })
+    ).Volumes![0]!;
+    expect(root.SnapshotId).toBe(image.BlockDeviceMappings![0]!.Ebs!.SnapshotId);
+    const ubuntu = await call<EC2.Reservation>('RunInstances', {
+      ImageId:
+        'resolve:ssm:/aws/service/canonical/ubuntu/server/24.04/stable/current/arm64/hvm/ebs-gp3/ami-id',
+      InstanceType: 't4g.micro',
+      MinCount: 1,
+      MaxCount: 1,
+    });
+    expect(ubuntu.Instances![0]!.ImageId).toBe(await ami('us-east-1', 'ubuntu/images/*noble*arm64*'));
+    const missing = await fail('RunInstances', {
+      ImageId: 'resolve:ssm:/my/own/parameter',
+      InstanceType: 't3.micro',
+      MinCount: 1,
+      MaxCount: 1,
+    });
+    expect([missing.code, missing.message]).toEqual([
+      'InvalidParameterValue',
+      expect.stringContaining('Invalid SSM parameter: /my/own/parameter'),
+    ]);
+  });
+
   it('spreads instances across hosts and enforces the vCPU limit', async () => {
     const { call, fail, ami } = await lab();
     const two = await call<EC2.Reservation>('RunInstances', {
@@ -294,6 +332,50 @@ describe('instances', () => {
       MaxCount: 40,
     });
     expect(many.Instances).toHaveLength(30);
+  });
+
+  it('lets the lab raise the vCPU quota and grow the data centre, refusing a shrink under running VMs', async () => {
+    const { call, fail, handlers, ami } = await lab();
+    const before = await handlers['lab.capacity'](null);
+    expect([before.vcpuLimit, before.hostsPerFamily]).toEqual([64, 2]);
+    const zoneHosts = async () =>
+      (await handlers['lab.hypervisor']({ region: 'us-east-1' })).zones[0]!.hosts.filter(
+        (h) => h.family === 'c5',
+      );
+    expect(await zoneHosts()).toHaveLength(2);
+
+    const after = await handlers['lab.capacity']({ vcpuLimit: 512, hostsPerFamily: 4 });
+    expect([after.vcpuLimit, after.hostsPerFamily]).toEqual([512, 4]);
+    const grown = await zoneHosts();
+    expect(grown.map((h) => h.index)).toEqual([1, 2, 3, 4]);
+    // 4 hosts of 96 vCPUs in us-east-1a: room for 40 c5.2xlarge (8 vCPUs) — and a quota for 64.
+    const r = await call<EC2.Reservation>('RunInstances', {
+      ImageId: await ami(),
+      InstanceType: 'c5.2xlarge',
+      MinCount: 40,
+      MaxCount: 40,
+      Placement: { AvailabilityZone: 'us-east-1a' },
+    });
+    expect(new Set(r.Instances!.map((i) => i.Placement!.HostId)).size).toBe(4);
+
+    await expect(handlers['lab.capacity']({ hostsPerFamily: 2 })).rejects.toMatchObject({
+      code: 'ValidationException',
+      message: expect.stringContaining('keep at least 4 hosts per family'),
+    });
+    await expect(handlers['lab.capacity']({ vcpuLimit: 0, hostsPerFamily: 8 })).rejects.toMatchObject({
+      code: 'ValidationException',
+    });
+    expect((await handlers['lab.capacity'](null)).hostsPerFamily).toBe(4); // the bad request changed nothing
+    expect(
+      (
+        await fail('RunInstances', {
+          ImageId: await ami(),
+          InstanceType: 'c5.24xlarge',
+          MinCount: 6,
+          MaxCount: 6,
+        })
+      ).code,
+    ).toBe('VcpuLimitExceeded');
   });
 
   it('answers InsufficientInstanceCapacity when a zone has no room, naming zones that do', async () => {
@@ -339,6 +421,16 @@ describe('instances', () => {
     await handlers['lab.hosts.fail']({ zone: 'us-east-1a' });
     const view = await handlers['lab.hypervisor']({ region: 'us-east-1' });
     expect(view.zones.find((z) => z.zoneName === 'us-east-1a')!.state).toBe('impaired');
+    const zones = await call<EC2.DescribeAvailabilityZonesResult>('DescribeAvailabilityZones', {});
+    expect(zones.AvailabilityZones!.map((z) => [z.ZoneName, z.State])).toEqual([
+      ['us-east-1a', 'impaired'],
+      ['us-east-1b', 'available'],
+      ['us-east-1c', 'available'],
+      ['us-east-1d', 'available'],
+      ['us-east-1e', 'available'],
+      ['us-east-1f', 'available'],
+    ]);
+    expect(zones.AvailabilityZones![0]!.Messages![0]!.Message).toMatch(/impaired/);
     const status = (
       await call<EC2.DescribeInstanceStatusResult>('DescribeInstanceStatus', { InstanceIds: [id] })
     ).InstanceStatuses![0]!;

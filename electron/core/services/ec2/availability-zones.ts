@@ -36,10 +36,14 @@ export function describeAvailabilityZones(
   const result: AvailabilityZone[] = listed.map((z) => {
     const parent = z.parent ? byName.get(z.parent) : undefined;
     const isAz = z.type === 'availability-zone';
+    // A whole-zone failure (injected from the lab) shows here as AWS shows an outage: the
+    // zone is "impaired" with a message. One failed host does not make a zone impaired.
+    const health = isAz ? ctx.cloud.hypervisor.zoneHealth(z.name) : { hosts: 0, failed: 0 };
+    const impaired = health.hosts > 0 && health.failed === health.hosts;
     return {
-      State: 'available',
+      State: impaired ? 'impaired' : 'available',
       OptInStatus: isAz ? 'opt-in-not-required' : 'not-opted-in',
-      Messages: [],
+      Messages: impaired ? [{ Message: 'This Availability Zone is impaired: its hosts lost power.' }] : [],
       RegionName: region.code,
       ZoneName: z.name,
       ZoneId: z.id,

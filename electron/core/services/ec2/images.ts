@@ -5,16 +5,22 @@ import type { RegionalImage } from '../../infra/catalogue';
 import type { OperationContext } from '../../service';
 import { checkDryRun } from './dry-run';
 import { checkId, errors } from './errors';
+import { AwsError } from '../../kernel/errors';
 import { applyFilters } from './filters';
 import { paginate } from './pagination';
 
+/** The EBS snapshot behind an AMI's root volume: what DescribeImages and its volumes name. */
+export function imageSnapshotId(imageId: string): string {
+  return `snap-0${createHash('sha256').update(`snapshot/${imageId}`).digest('hex').slice(0, 16)}`;
+}
+
 export function imageShape(image: RegionalImage): EC2.Image {
-  const snapshotId = `snap-0${createHash('sha256').update(`snapshot/${image.imageId}`).digest('hex').slice(0, 16)}`;
+  const snapshotId = imageSnapshotId(image.imageId);
   return {
     Architecture: image.architecture as EC2.ArchitectureValues,
     CreationDate: image.creationDate,
     ImageId: image.imageId,
-    ImageLocation: `${image.ownerAlias}/${image.name}`,
+    ImageLocation: `${image.ownerAlias ?? image.ownerId}/${image.name}`,
     ImageType: 'machine',
     Public: true,
     OwnerId: image.ownerId,
@@ -50,11 +56,35 @@ export function imageShape(image: RegionalImage): EC2.Image {
   };
 }
 
+/**
+ * The image RunInstances launches. Like AWS, it also takes `resolve:ssm:<parameter>`: the public
+ * "latest AMI" parameters of the catalogue's images resolve to that image's ID in the Region.
+ */
 export function findImage(ctx: OperationContext, imageId: string): RegionalImage {
-  const image = ctx.cloud.catalogue.imagesIn(ctx.region.code).find((i) => i.imageId === imageId);
+  const images = ctx.cloud.catalogue.imagesIn(ctx.region.code);
+  if (imageId.startsWith(SSM_PREFIX)) return resolveSsmImage(images, imageId.slice(SSM_PREFIX.length));
+  const image = images.find((i) => i.imageId === imageId);
   if (image) return image;
   checkId(imageId, 'ami', 'InvalidAMIID.Malformed');
   throw errors.amiNotFound([imageId]);
+}
+
+const SSM_PREFIX = 'resolve:ssm:';
+
+function resolveSsmImage(images: RegionalImage[], reference: string): RegionalImage {
+  // A reference may pin a version (":3") or a label; every catalogue parameter has one version.
+  const name = reference.replace(/:[^/:]+$/, '');
+  // "kernel-default" names the same Amazon Linux 2023 image as its current kernel's parameter.
+  const wanted = (i: RegionalImage) =>
+    i.ssmParameter === name || i.ssmParameter === name.replace('-kernel-default-', '-kernel-6.1-');
+  const image = images.find(wanted);
+  if (!image) {
+    throw new AwsError(
+      'InvalidParameterValue',
+      `Invalid SSM parameter: ${name}. Cloud Lab resolves the public AMI parameters of its image catalogue, such as /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64.`,
+    );
+  }
+  return image;
 }
 
 export function describeImages(

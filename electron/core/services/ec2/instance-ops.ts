@@ -16,7 +16,7 @@ import type { OperationContext } from '../../service';
 import { checkDryRun } from './dry-run';
 import { errors } from './errors';
 import { applyFilters } from './filters';
-import { findImage } from './images';
+import { findImage, imageSnapshotId } from './images';
 import {
   allocatePrivateIp,
   allocatePublicIp,
@@ -44,10 +44,9 @@ import { STATE_CODES } from './records';
 import { ec2, type Ec2Context, type Ec2Scope } from './runtime';
 import { getGroup } from './security-groups';
 import { applyTagSpecifications, checkTagSpecifications, tagFilters } from './tags';
+import { vcpuLimit } from './quotas';
 import { insertVolume, validateVolumeSpec } from './volumes';
 
-/** On-Demand vCPU quota for the standard families (A, C, D, H, I, M, R, T, Z), per Region. */
-export const STANDARD_VCPU_LIMIT = 64;
 const USER_DATA_LIMIT = 16 * 1024;
 
 // ---- shared with the lifecycle ------------------------------------------------------------
@@ -96,10 +95,11 @@ function runningVcpus(e: Ec2Context): number {
 }
 
 function checkVcpuLimit(e: Ec2Context, extra: number): void {
-  if (runningVcpus(e) + extra > STANDARD_VCPU_LIMIT) {
+  const limit = vcpuLimit(e.cloud);
+  if (runningVcpus(e) + extra > limit) {
     throw new AwsError(
       'VcpuLimitExceeded',
-      `You have requested more vCPU capacity than your current vCPU limit of ${STANDARD_VCPU_LIMIT} allows for the instance bucket that the specified instance type belongs to. Please visit http://aws.amazon.com/contact-us/ec2-request to request an adjustment to this limit.`,
+      `You have requested more vCPU capacity than your current vCPU limit of ${limit} allows for the instance bucket that the specified instance type belongs to. Please visit http://aws.amazon.com/contact-us/ec2-request to request an adjustment to this limit.`,
     );
   }
 }
@@ -252,6 +252,13 @@ function plan(e: Ec2Context, input: EC2.RunInstancesRequest): LaunchPlan {
     userData = input.UserData;
   }
 
+  const tokens = input.MetadataOptions?.HttpTokens;
+  if (tokens !== undefined && tokens !== 'required' && tokens !== 'optional') {
+    throw errors.invalidValue(
+      `Value (${tokens}) for parameter HttpTokens is invalid. Valid values: required, optional.`,
+    );
+  }
+
   // Block devices: the AMI's root volume (size and type may be raised), plus extra EBS volumes.
   let rootSize = image.rootVolumeGiB;
   let rootType = image.volumeType;
@@ -341,7 +348,7 @@ export async function runInstances(
   checkVcpuLimit(e, p.type.vcpus * input.MinCount!);
   const wanted = Math.min(
     input.MaxCount!,
-    Math.floor((STANDARD_VCPU_LIMIT - runningVcpus(e)) / p.type.vcpus),
+    Math.floor((vcpuLimit(ctx.cloud) - runningVcpus(e)) / p.type.vcpus),
   );
   const now = ctx.cloud.clock.now();
   const launched = await ctx.cloud.store.write((tx) => {
@@ -402,10 +409,17 @@ export async function runInstances(
         monitoring: input.Monitoring?.Enabled ? 'enabled' : 'disabled',
         tenancy: input.Placement?.Tenancy ?? 'default',
         ...(input.Placement?.GroupName ? { placementGroup: input.Placement.GroupName } : {}),
-        bootMode: p.image.bootMode === 'uefi' ? 'uefi' : 'legacy-bios',
+        bootMode: p.image.bootMode,
+        currentBootMode:
+          p.image.bootMode === 'uefi' ||
+          (p.image.bootMode === 'uefi-preferred' && p.type.hypervisor === 'nitro')
+            ? 'uefi'
+            : 'legacy-bios',
         coreCount: p.type.cores,
         threadsPerCore: p.type.threadsPerCore,
-        httpTokens: p.image.imdsSupport === 'v2.0' ? 'required' : 'optional',
+        // IMDSv2 is required when asked, else when the AMI says so (Amazon Linux 2023 does).
+        httpTokens:
+          input.MetadataOptions?.HttpTokens ?? (p.image.imdsSupport === 'v2.0' ? 'required' : 'optional'),
         consoleLog: [],
       };
       e.res.insert(tx, e.scope, 'instance', instanceId, record, { parent: p.subnet.subnetId });
@@ -419,7 +433,7 @@ export async function runInstances(
           iops: p.rootIops,
           throughput: p.rootThroughput,
           availabilityZone: p.subnet.availabilityZone,
-          snapshotId: `snap-0${p.image.imageId.slice(5)}`,
+          snapshotId: imageSnapshotId(p.image.imageId),
         },
         {
           instanceId,

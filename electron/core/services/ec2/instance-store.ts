@@ -254,7 +254,7 @@ export function instanceShape(s: ShapeContext, i: InstanceRecord): EC2.Instance 
       InstanceMetadataTags: 'disabled',
     },
     EnclaveOptions: { Enabled: false },
-    BootMode: i.bootMode as EC2.BootModeValues,
+    ...(i.bootMode ? { BootMode: i.bootMode as EC2.BootModeValues } : {}),
     PlatformDetails: i.platformDetails,
     UsageOperation: 'RunInstances',
     UsageOperationUpdateTime: new Date(i.launchTime),
@@ -264,6 +264,6 @@ export function instanceShape(s: ShapeContext, i: InstanceRecord): EC2.Instance 
       EnableResourceNameDnsAAAARecord: false,
     },
     MaintenanceOptions: { AutoRecovery: 'default' },
-    CurrentInstanceBootMode: i.bootMode === 'legacy-bios' ? 'legacy-bios' : 'uefi',
+    CurrentInstanceBootMode: i.currentBootMode,
   };
 }

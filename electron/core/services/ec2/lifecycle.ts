@@ -95,6 +95,12 @@ export class Lifecycle {
             this.finish(scope, id, 'running', (r) => this.retire(scope, r)),
           );
         }
+        // Nothing changes in the record when the status checks pass; tell the consoles anyway.
+        if (i.checksPassAt !== undefined && i.checksPassAt > this.cloud.clock.now()) {
+          return this.at(key, i.checksPassAt, async () =>
+            this.publish(scope, 'ec2.instance.status', { instanceId: id, instanceStatus: 'ok' }),
+          );
+        }
         return this.cancel(key);
       default:
         this.cancel(key);

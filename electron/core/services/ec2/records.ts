@@ -128,7 +128,10 @@ export interface InstanceRecord {
   monitoring: 'disabled' | 'enabled';
   tenancy: string;
   placementGroup?: string;
-  bootMode: string;
+  /** The AMI's boot mode (uefi, uefi-preferred, legacy-bios), if it names one. */
+  bootMode: string | null;
+  /** How the instance booted: UEFI where the AMI and the type allow it. */
+  currentBootMode: 'uefi' | 'legacy-bios';
   coreCount: number;
   threadsPerCore: number;
   /** IMDSv2 required (Amazon Linux 2023 images) or optional. */

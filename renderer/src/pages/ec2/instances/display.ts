@@ -1,0 +1,42 @@
+/** How instances read in the console: state colours, status-check summaries, names. */
+import type { InstanceStatus } from '@aws-sdk/client-ec2';
+import type { StatusType } from '../../../components/StatusIndicator.svelte';
+import { formatDateTime } from '../../../lib/format';
+
+export function nameOf(resource: { Tags?: Array<{ Key?: string; Value?: string }> }): string | undefined {
+  return resource.Tags?.find((t) => t.Key === 'Name')?.Value;
+}
+
+export function stateType(state: string | undefined): StatusType {
+  switch (state) {
+    case 'running':
+      return 'success';
+    case 'pending':
+    case 'stopping':
+    case 'shutting-down':
+      return 'pending';
+    default:
+      return 'stopped';
+  }
+}
+
+export function stateLabel(state: string | undefined): string {
+  return state ? state.charAt(0).toUpperCase() + state.slice(1).replace('-', ' ') : '–';
+}
+
+export function checks(status: InstanceStatus | undefined): { type: StatusType; text: string } | null {
+  if (!status || status.InstanceState?.Name !== 'running') return null;
+  const system = status.SystemStatus?.Status;
+  const instance = status.InstanceStatus?.Status;
+  if (system === 'impaired' || instance === 'impaired') {
+    const failed = [system, instance].filter((s) => s === 'impaired').length;
+    return { type: 'error', text: `${failed}/2 checks failed` };
+  }
+  if (system === 'initializing' || instance === 'initializing')
+    return { type: 'pending', text: 'Initializing' };
+  return { type: 'success', text: '2/2 checks passed' };
+}
+
+export function formatTime(d: Date | string | undefined): string {
+  return d ? formatDateTime(new Date(d).getTime()) : '–';
+}
