@@ -84,6 +84,10 @@ export interface AwsApi {
     CreateSnapshot: [EC2.CreateSnapshotRequest, EC2.Snapshot];
     DescribeSnapshots: [EC2.DescribeSnapshotsRequest, EC2.DescribeSnapshotsResult];
     DeleteSnapshot: [EC2.DeleteSnapshotRequest, Empty];
+    // placement groups
+    CreatePlacementGroup: [EC2.CreatePlacementGroupRequest, EC2.CreatePlacementGroupResult];
+    DescribePlacementGroups: [EC2.DescribePlacementGroupsRequest, EC2.DescribePlacementGroupsResult];
+    DeletePlacementGroup: [EC2.DeletePlacementGroupRequest, Empty];
     // tags
     CreateTags: [EC2.CreateTagsRequest, Empty];
     DeleteTags: [EC2.DeleteTagsRequest, Empty];

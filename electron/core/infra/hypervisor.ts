@@ -173,10 +173,17 @@ export interface PlacementRequest {
   account: string;
   availabilityZone: string;
   type: InstanceTypeInfo;
-  /** Hosts this VM must not share (spread placement groups). */
+  /** Hosts this VM must not share (spread placement groups, other partitions). */
   avoidHosts?: ReadonlySet<string>;
-  /** Hosts this VM should share if it can (cluster placement groups). */
+  /** Hosts this VM should share if it can (cluster placement groups, its own partition). */
   preferHosts?: ReadonlySet<string>;
+  /**
+   * Among the preferred hosts, fill the busiest one that fits instead of the emptiest, so a
+   * group stays on as few hosts as possible.
+   */
+  pack?: boolean;
+  /** The error to answer when no host fits, for callers whose rules AWS words differently. */
+  noRoom?: () => AwsError;
 }
 
 export const hypervisorMigrations: Migration[] = [
@@ -378,7 +385,8 @@ export class Hypervisor {
 
   /**
    * Reserve room for a VM on a host of the right family in the zone, spreading VMs across
-   * hosts. Throws EC2's InsufficientInstanceCapacity when no host has room.
+   * hosts unless the request keeps it off some hosts or draws it to others (placement groups).
+   * Throws EC2's InsufficientInstanceCapacity (or the request's own error) when no host has room.
    */
   place(tx: Tx, request: PlacementRequest): Host {
     const family = this.familyOf(request.type.type);
@@ -391,13 +399,17 @@ export class Hypervisor {
         u.usedVcpus + request.type.vcpus <= u.host.family.vcpus &&
         u.usedMemoryMiB + request.type.memoryMiB <= u.host.family.memoryMiB,
     );
-    if (candidates.length === 0) throw this.insufficientCapacity(request);
+    if (candidates.length === 0) throw request.noRoom?.() ?? this.insufficientCapacity(request);
     const preferred = candidates.filter((c) => request.preferHosts?.has(c.host.hostId));
-    // Spread: the host with the most free vCPUs takes the VM (ties: the lowest index).
-    const pool = preferred.length > 0 ? preferred : candidates;
-    const chosen = pool.reduce((best, c) =>
-      c.host.family.vcpus - c.usedVcpus > best.host.family.vcpus - best.usedVcpus ? c : best,
-    );
+    const free = (u: HostUsage) => u.host.family.vcpus - u.usedVcpus;
+    // Spread: the host with the most free vCPUs takes the VM (ties: the lowest index). A packed
+    // group fills its own busiest host first; a new host it opens is the emptiest, to grow into.
+    const chosen =
+      preferred.length > 0 && request.pack
+        ? preferred.reduce((best, c) => (free(c) < free(best) ? c : best))
+        : (preferred.length > 0 ? preferred : candidates).reduce((best, c) =>
+            free(c) > free(best) ? c : best,
+          );
     tx.run(
       'INSERT OR REPLACE INTO infra_placements (vm_id, host_id, account, instance_type, vcpus, memory_mib) VALUES (?, ?, ?, ?, ?, ?)',
       [

@@ -1,7 +1,8 @@
 /**
  * Data that keeps itself current: loads once, reloads when the cloud publishes an event for
- * one of its topics in the console's Region (an instance changed state), and polls slowly for
- * what only time changes (status checks passing). Pages create one and dispose it on destroy.
+ * one of its topics in the console's Region (an instance changed state), and can poll for what
+ * only time changes. A loader may report partial data (the first page of a long list) so the
+ * page renders before everything has arrived. Pages create one and dispose it on destroy.
  */
 import { onEvent } from './api';
 import { session } from './session.svelte';
@@ -10,13 +11,16 @@ export class Live<T> {
   data = $state<T | undefined>(undefined);
   error = $state<string | null>(null);
   loading = $state(true);
+  /** The data shown is the first part of a first load; the rest is on its way. */
+  partial = $state(false);
   private unsubscribe: () => void;
   private timer: ReturnType<typeof setInterval> | null = null;
   private queued = false;
   private inFlight: Promise<void> | null = null;
+  private loadedOnce = false;
 
   constructor(
-    private readonly load: () => Promise<T>,
+    private readonly load: (partial: (data: T) => void) => Promise<T>,
     topics: string[] = [],
     pollMs = 0,
   ) {
@@ -34,16 +38,25 @@ export class Live<T> {
       this.queued = true;
       return;
     }
-    this.inFlight = this.load()
+    // A reload keeps showing the full previous list until the new one is complete.
+    const partial = (d: T) => {
+      if (this.loadedOnce) return;
+      this.data = d;
+      this.partial = true;
+      this.loading = false;
+    };
+    this.inFlight = this.load(partial)
       .then((d) => {
         this.data = d;
         this.error = null;
+        this.loadedOnce = true;
       })
       .catch((e: unknown) => {
         this.error = (e as Error).message;
       })
       .finally(() => {
         this.loading = false;
+        this.partial = false;
         this.inFlight = null;
         if (this.queued) {
           this.queued = false;

@@ -47,6 +47,40 @@ export const errors = {
     new AwsError('InvalidAllocationID.NotFound', `The allocation ID '${id}' does not exist`),
   associationNotFound: (id: string) =>
     new AwsError('InvalidAssociationID.NotFound', `The association ID '${id}' does not exist`),
+  placementGroupDuplicate: (name: string) =>
+    new AwsError('InvalidPlacementGroup.Duplicate', `The placement group '${name}' already exists.`),
+  placementGroupUnknown: (nameOrId: string) =>
+    new AwsError('InvalidPlacementGroup.Unknown', `The Placement Group '${nameOrId}' is unknown.`),
+  placementGroupInUse: (name: string) =>
+    new AwsError(
+      'InvalidPlacementGroup.InUse',
+      `The placement group '${name}' is in use and may not be deleted.`,
+    ),
+  placementGroupInOtherZone: (name: string, zone: string) =>
+    new AwsError(
+      'InvalidPlacementGroup.InUse',
+      `The placement group '${name}' is in use in another availability zone: ${zone}`,
+    ),
+  /** A cluster group's instances no longer fit together; AWS suggests relaunching them as one. */
+  clusterCapacity: (name: string) =>
+    new AwsError(
+      'InsufficientInstanceCapacity',
+      `We currently do not have sufficient capacity to launch all of the additional requested instances into Placement Group '${name}'. You may be able to satisfy your full cluster requirement by first terminating all of the existing instances in Placement Group '${name}' then launching the full cluster of required instances into Placement Group '${name}' in a single launch request.`,
+      { status: 500 },
+    ),
+  /** Spread and partition groups: no hardware left that keeps the group's instances apart. */
+  groupCapacity: (name: string, zone: string) =>
+    new AwsError(
+      'InsufficientInstanceCapacity',
+      `We currently do not have sufficient capacity to launch all of the additional requested instances into Placement Group '${name}'. There is not enough distinct hardware in ${zone} to keep the group's instances apart; Amazon EC2 makes more distinct hardware available over time, so you can try your request again later.`,
+      { status: 500 },
+    ),
+  spreadLimit: (name: string, zone: string, limit: number) =>
+    new AwsError(
+      'InsufficientInstanceCapacity',
+      `We currently do not have sufficient capacity to launch all of the additional requested instances into Placement Group '${name}'. A spread placement group can have at most ${limit} running instances per Availability Zone, and '${name}' already has ${limit} in ${zone}.`,
+      { status: 500 },
+    ),
   incorrectState: (message: string) => new AwsError('IncorrectInstanceState', message),
   invalidValue: (message: string) => new AwsError('InvalidParameterValue', message),
   combination: (message: string) => new AwsError('InvalidParameterCombination', message),

@@ -10,6 +10,7 @@ import * as instances from './instance-ops';
 import { describeInstanceTypes } from './instance-types';
 import * as keyPairs from './key-pairs';
 import * as network from './network';
+import * as placementGroups from './placement-groups';
 import { describeRegions } from './regions';
 import { resourceMigrations } from './resources';
 import { Ec2Runtime } from './runtime';
@@ -84,6 +85,9 @@ export const ec2 = defineService({
     CreateSnapshot: volumes.createSnapshot,
     DescribeSnapshots: volumes.describeSnapshots,
     DeleteSnapshot: volumes.deleteSnapshot,
+    CreatePlacementGroup: placementGroups.createPlacementGroup,
+    DescribePlacementGroups: placementGroups.describePlacementGroups,
+    DeletePlacementGroup: placementGroups.deletePlacementGroup,
     CreateTags: tags.createTags,
     DeleteTags: tags.deleteTags,
     DescribeTags: tags.describeTags,

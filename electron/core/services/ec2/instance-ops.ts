@@ -16,6 +16,7 @@ import type { OperationContext } from '../../service';
 import { checkDryRun } from './dry-run';
 import { errors } from './errors';
 import { applyFilters } from './filters';
+import { checkGroupZone, clusterZone, groupSlot, launchGroup, type LaunchGroup } from './group-placement';
 import { findImage, imageSnapshotId } from './images';
 import {
   allocatePrivateIp,
@@ -33,6 +34,7 @@ import { findKeyPair } from './key-pairs';
 import { DELAYS } from './lifecycle';
 import { defaultVpc, ensureDefaultNetwork, getSubnet } from './network';
 import { paginate } from './pagination';
+import { getPlacementGroupById } from './placement-groups';
 import type {
   AddressRecord,
   InstanceRecord,
@@ -135,6 +137,8 @@ interface LaunchPlan {
   groups: SecurityGroupRecord[];
   keyName?: string;
   userData?: string;
+  /** The placement group the instances join, if the request names one. */
+  group?: LaunchGroup;
   publicIp: boolean;
   privateIp?: string;
   rootSize: number;
@@ -178,6 +182,8 @@ function plan(e: Ec2Context, input: EC2.RunInstancesRequest): LaunchPlan {
     );
   }
 
+  const group = launchGroup(e, input.Placement);
+
   // Network: NetworkInterfaces[0] (what the console's wizard sends), or SubnetId, or the default subnet.
   const nic = input.NetworkInterfaces?.find((n) => (n.DeviceIndex ?? 0) === 0);
   if (nic && (input.SubnetId || input.SecurityGroupIds?.length)) {
@@ -200,7 +206,8 @@ function plan(e: Ec2Context, input: EC2.RunInstancesRequest): LaunchPlan {
     const subnets = e.res
       .list<SubnetRecord>(e.scope, 'subnet', { parent: vpc.vpcId })
       .filter((s) => s.defaultForAz);
-    const zone = input.Placement?.AvailabilityZone;
+    // A cluster group with running instances draws its new instances to their zone.
+    const zone = input.Placement?.AvailabilityZone ?? (group ? clusterZone(e, group.group) : undefined);
     if (zone) {
       const found = subnets.find((s) => s.availabilityZone === zone);
       if (!found) throw errors.invalidValue(`Invalid availability zone: [${zone}]`);
@@ -212,6 +219,8 @@ function plan(e: Ec2Context, input: EC2.RunInstancesRequest): LaunchPlan {
       subnet = ordered.find((s) => e.cloud.hypervisor.hasRoom(s.availabilityZone, type)) ?? ordered[0]!;
     }
   }
+
+  if (group) checkGroupZone(e, group.group, subnet.availabilityZone);
 
   const groupIds = nic?.Groups ?? input.SecurityGroupIds ?? [];
   const groups: SecurityGroupRecord[] = groupIds.map((id) => getGroup(e, id));
@@ -320,6 +329,7 @@ function plan(e: Ec2Context, input: EC2.RunInstancesRequest): LaunchPlan {
     groups,
     keyName: input.KeyName,
     userData,
+    ...(group ? { group } : {}),
     publicIp,
     privateIp,
     rootSize,
@@ -358,12 +368,18 @@ export async function runInstances(
     for (let index = 0; index < wanted; index++) {
       const instanceId = ids.resource(tx, 'i');
       let hostId: string;
+      let partitionNumber: number | undefined;
       try {
+        const slot = p.group
+          ? groupSlot(e, p.group.group, p.subnet.availabilityZone, p.group.partitionNumber)
+          : undefined;
+        partitionNumber = slot?.partitionNumber;
         hostId = ctx.cloud.hypervisor.place(tx, {
           vmId: instanceId,
           account: e.scope.account,
           availabilityZone: p.subnet.availabilityZone,
           type: p.type,
+          ...slot?.constraints,
         }).hostId;
       } catch (err) {
         // Launch as many as fit, as EC2 does, unless fewer than MinCount fit.
@@ -408,7 +424,10 @@ export async function runInstances(
         shutdownBehavior: input.InstanceInitiatedShutdownBehavior === 'terminate' ? 'terminate' : 'stop',
         monitoring: input.Monitoring?.Enabled ? 'enabled' : 'disabled',
         tenancy: input.Placement?.Tenancy ?? 'default',
-        ...(input.Placement?.GroupName ? { placementGroup: input.Placement.GroupName } : {}),
+        ...(p.group
+          ? { placementGroup: p.group.group.groupName, placementGroupId: p.group.group.groupId }
+          : {}),
+        ...(partitionNumber !== undefined ? { partitionNumber } : {}),
         bootMode: p.image.bootMode,
         currentBootMode:
           p.image.bootMode === 'uefi' ||
@@ -545,6 +564,7 @@ const INSTANCE_FILTERS: Parameters<typeof applyFilters<EC2.Instance>>[2] = {
   'network-interface.vpc-id': (i) => i.NetworkInterfaces?.map((n) => n.VpcId),
   'owner-id': () => undefined,
   'placement-group-name': (i) => i.Placement?.GroupName,
+  'placement-partition-number': (i) => i.Placement?.PartitionNumber,
   'platform-details': (i) => i.PlatformDetails,
   'private-dns-name': (i) => i.PrivateDnsName,
   'private-ip-address': (i) => i.PrivateIpAddress,
@@ -585,11 +605,15 @@ export async function startInstances(
   const changes = await ctx.cloud.store.write((tx) =>
     instances.map((i) => {
       if (i.state !== 'stopped') return stateChange(i, i.state);
+      // A stopped instance returns to its placement group under the group's rules.
+      const group = i.placementGroupId ? getPlacementGroupById(e, i.placementGroupId) : undefined;
+      const slot = group ? groupSlot(e, group, i.availabilityZone, i.partitionNumber) : undefined;
       const host = ctx.cloud.hypervisor.place(tx, {
         vmId: i.instanceId,
         account: e.scope.account,
         availabilityZone: i.availabilityZone,
         type: types.get(i.instanceType)!,
+        ...slot?.constraints,
       });
       const subnet = e.res.get<SubnetRecord>(e.scope, 'subnet', i.subnetId);
       const next: InstanceRecord = {

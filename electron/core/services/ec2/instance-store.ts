@@ -166,6 +166,8 @@ export function instanceShape(s: ShapeContext, i: InstanceRecord): EC2.Instance 
     Placement: {
       AvailabilityZone: i.availabilityZone,
       GroupName: i.placementGroup ?? '',
+      ...(i.placementGroupId ? { GroupId: i.placementGroupId } : {}),
+      ...(i.partitionNumber !== undefined ? { PartitionNumber: i.partitionNumber } : {}),
       Tenancy: i.tenancy as EC2.Tenancy,
       ...(s.hostIds && i.hostId ? { HostId: i.hostId } : {}),
     },

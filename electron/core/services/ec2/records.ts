@@ -79,6 +79,19 @@ export interface KeyPairRecord {
   createTime: number;
 }
 
+export type PlacementStrategy = 'cluster' | 'spread' | 'partition';
+
+export interface PlacementGroupRecord {
+  groupId: string;
+  groupName: string;
+  strategy: PlacementStrategy;
+  /** Partition groups only. */
+  partitionCount?: number;
+  /** Spread groups only. */
+  spreadLevel?: 'host' | 'rack';
+  createTime: number;
+}
+
 export type InstanceStateName =
   'pending' | 'running' | 'shutting-down' | 'terminated' | 'stopping' | 'stopped';
 
@@ -127,7 +140,12 @@ export interface InstanceRecord {
   shutdownBehavior: 'stop' | 'terminate';
   monitoring: 'disabled' | 'enabled';
   tenancy: string;
+  /** The placement group's name, as DescribeInstances shows it. */
   placementGroup?: string;
+  /** The group's ID: membership follows the ID, as a name can be reused after a delete. */
+  placementGroupId?: string;
+  /** The partition of a partition placement group (1-based). */
+  partitionNumber?: number;
   /** The AMI's boot mode (uefi, uefi-preferred, legacy-bios), if it names one. */
   bootMode: string | null;
   /** How the instance booted: UEFI where the AMI and the type allow it. */

@@ -6,7 +6,7 @@
 import type { Migration, Store, Tx } from '../../kernel/store';
 
 export type Kind =
-  'vpc' | 'subnet' | 'igw' | 'rtb' | 'sg' | 'key' | 'instance' | 'volume' | 'snapshot' | 'eip';
+  'vpc' | 'subnet' | 'igw' | 'rtb' | 'sg' | 'key' | 'instance' | 'volume' | 'snapshot' | 'eip' | 'pg';
 
 export interface Scope {
   account: string;

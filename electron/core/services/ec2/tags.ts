@@ -21,6 +21,7 @@ export const RESOURCE_TYPES: Record<Kind, string> = {
   volume: 'volume',
   snapshot: 'snapshot',
   eip: 'elastic-ip',
+  pg: 'placement-group',
 };
 
 const NOT_FOUND: Record<string, [string, string]> = {
@@ -34,6 +35,7 @@ const NOT_FOUND: Record<string, [string, string]> = {
   rtb: ['InvalidRouteTableID.NotFound', "The routeTable ID '%' does not exist"],
   key: ['InvalidKeyPair.NotFound', "The key pair '%' does not exist"],
   eipalloc: ['InvalidAllocationID.NotFound', "The allocation ID '%' does not exist"],
+  pg: ['InvalidPlacementGroup.Unknown', "The Placement Group '%' is unknown."],
 };
 
 /** Add tags to a shape only when there are any, as EC2 leaves tagSet out otherwise. */
