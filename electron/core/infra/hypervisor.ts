@@ -168,6 +168,14 @@ export interface HostUsage {
   placements: Placement[];
 }
 
+/** How full a host is, without the list of what runs on it. */
+export interface HostLoad {
+  host: Host;
+  state: HostState;
+  usedVcpus: number;
+  usedMemoryMiB: number;
+}
+
 export interface PlacementRequest {
   vmId: string;
   account: string;
@@ -319,6 +327,11 @@ export class Hypervisor {
     );
   }
 
+  /** Every failed host, for callers that check many VMs at once. */
+  failedHostIds(): Set<string> {
+    return new Set(this.failures().keys());
+  }
+
   hostState(hostId: string): HostState {
     return this.store.get('SELECT 1 AS x FROM infra_host_failures WHERE host_id = ?', [hostId])
       ? 'failed'
@@ -369,6 +382,32 @@ export class Hypervisor {
     });
   }
 
+  /**
+   * What placing a VM needs: how full each host of one family in the zone is. Summed in SQL, so
+   * a launch stays cheap with thousands of VMs (the full `usage` is for the data-centre view).
+   */
+  private load(availabilityZone: string, family: HostFamily | undefined): HostLoad[] {
+    if (!family) return [];
+    const hosts = this.hostsIn(availabilityZone).filter((h) => h.family.id === family.id);
+    if (hosts.length === 0) return [];
+    const failures = this.failures();
+    const sums = new Map(
+      this.store
+        .all<{ host_id: string; v: number; m: number }>(
+          `SELECT host_id, SUM(vcpus) AS v, SUM(memory_mib) AS m FROM infra_placements
+           WHERE host_id IN (${hosts.map(() => '?').join(',')}) GROUP BY host_id`,
+          hosts.map((h) => h.hostId),
+        )
+        .map((r) => [r.host_id, r]),
+    );
+    return hosts.map((host) => ({
+      host,
+      state: failures.has(host.hostId) ? 'failed' : 'available',
+      usedVcpus: sums.get(host.hostId)?.v ?? 0,
+      usedMemoryMiB: sums.get(host.hostId)?.m ?? 0,
+    }));
+  }
+
   placementOf(vmId: string): Placement | undefined {
     const r = this.store.get<PlacementRow>('SELECT * FROM infra_placements WHERE vm_id = ?', [vmId]);
     return r
@@ -390,18 +429,16 @@ export class Hypervisor {
    */
   place(tx: Tx, request: PlacementRequest): Host {
     const family = this.familyOf(request.type.type);
-    const candidates = this.usage(request.availabilityZone).filter(
+    const candidates = this.load(request.availabilityZone, family).filter(
       (u) =>
         u.state === 'available' &&
-        family !== undefined &&
-        u.host.family.id === family.id &&
         !request.avoidHosts?.has(u.host.hostId) &&
         u.usedVcpus + request.type.vcpus <= u.host.family.vcpus &&
         u.usedMemoryMiB + request.type.memoryMiB <= u.host.family.memoryMiB,
     );
     if (candidates.length === 0) throw request.noRoom?.() ?? this.insufficientCapacity(request);
     const preferred = candidates.filter((c) => request.preferHosts?.has(c.host.hostId));
-    const free = (u: HostUsage) => u.host.family.vcpus - u.usedVcpus;
+    const free = (u: HostLoad) => u.host.family.vcpus - u.usedVcpus;
     // Spread: the host with the most free vCPUs takes the VM (ties: the lowest index). A packed
     // group fills its own busiest host first; a new host it opens is the emptiest, to grow into.
     const chosen =
@@ -449,11 +486,9 @@ export class Hypervisor {
 
   /** Could a VM of this type be placed in the zone right now? */
   hasRoom(availabilityZone: string, type: InstanceTypeInfo): boolean {
-    const family = this.familyOf(type.type);
-    return this.usage(availabilityZone).some(
+    return this.load(availabilityZone, this.familyOf(type.type)).some(
       (u) =>
         u.state === 'available' &&
-        u.host.family.id === family?.id &&
         u.usedVcpus + type.vcpus <= u.host.family.vcpus &&
         u.usedMemoryMiB + type.memoryMiB <= u.host.family.memoryMiB,
     );

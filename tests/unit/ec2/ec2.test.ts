@@ -561,10 +561,17 @@ describe('addresses, volumes, tags and paging', () => {
     expect(
       (await fail('CreateTags', { Resources: [ids[0]], Tags: [{ Key: 'aws:x', Value: 'b' }] })).code,
     ).toBe('InvalidParameterValue');
-    // One reservation of 7 instances, paged by reservation.
+    // One reservation of 7 instances: MaxResults counts instances, so it spans two pages.
     const page = await call<EC2.DescribeInstancesResult>('DescribeInstances', { MaxResults: 5 });
-    expect(page.Reservations).toHaveLength(1);
-    expect(page.NextToken).toBeUndefined();
+    expect(page.Reservations!.map((r) => r.Instances!.length)).toEqual([5]);
+    const rest = await call<EC2.DescribeInstancesResult>('DescribeInstances', {
+      MaxResults: 5,
+      NextToken: page.NextToken,
+    });
+    expect(rest.Reservations!.map((r) => [r.ReservationId, r.Instances!.length])).toEqual([
+      [page.Reservations![0]!.ReservationId, 2],
+    ]);
+    expect(rest.NextToken).toBeUndefined();
     expect((await fail('DescribeInstances', { MaxResults: 2 })).message).toContain(
       'Expecting a value between 5 and 1000',
     );

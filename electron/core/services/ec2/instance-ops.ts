@@ -214,7 +214,7 @@ function plan(e: Ec2Context, input: EC2.RunInstancesRequest): LaunchPlan {
       subnet = found;
     } else {
       // AWS chooses a zone; choose one with room, rotating so launches spread across zones.
-      const launched = e.res.list<InstanceRecord>(e.scope, 'instance').length;
+      const launched = e.res.count(e.scope, 'instance');
       const ordered = subnets.map((_, i) => subnets[(launched + i) % subnets.length]!);
       subnet = ordered.find((s) => e.cloud.hypervisor.hasRoom(s.availabilityZone, type)) ?? ordered[0]!;
     }
@@ -490,7 +490,7 @@ export async function runInstances(
 }
 
 function reservation(e: Ec2Context, instances: InstanceRecord[]): EC2.Reservation {
-  const s = shapeContext(e);
+  const s = shapeContext(e, instances);
   return {
     ReservationId: instances[0]!.reservationId,
     OwnerId: e.scope.account,
@@ -514,26 +514,53 @@ export async function describeInstances(
     ? getInstances(e, input.InstanceIds)
     : e.res.list<InstanceRecord>(e.scope, 'instance');
   checkDryRun(input);
-  const s = shapeContext(e);
-  const shaped = records.map((r) => instanceShape(s, r));
-  const filtered = applyFilters(shaped, input.Filters, INSTANCE_FILTERS);
   // Reservations group the instances launched together, in launch order.
-  const byReservation = new Map<string, EC2.Instance[]>();
-  const reservationOf = new Map(records.map((r) => [r.instanceId, r.reservationId]));
-  for (const i of filtered) {
-    const id = reservationOf.get(i.InstanceId!)!;
-    const list = byReservation.get(id) ?? [];
-    list.push(i);
-    byReservation.set(id, list);
-  }
-  const reservations: EC2.Reservation[] = [...byReservation].map(([id, instances]) => ({
+  const reservation = (id: string, instances: EC2.Instance[]): EC2.Reservation => ({
     ReservationId: id,
     OwnerId: e.scope.account,
     Groups: [],
     Instances: instances,
-  }));
-  const page = paginate(reservations, input);
-  return { Reservations: page.items, NextToken: page.nextToken };
+  });
+  // MaxResults counts instances, as on AWS; a page regroups its instances into reservations.
+  if (!input.Filters?.length) {
+    // Nothing to filter on: page the records first and shape only the page.
+    const page = paginate(records, input);
+    const s = shapeContext(e, page.items);
+    const groups = groupBy(page.items, (r) => r.reservationId);
+    return {
+      Reservations: [...groups].map(([id, rs]) =>
+        reservation(
+          id,
+          rs.map((r) => instanceShape(s, r)),
+        ),
+      ),
+      NextToken: page.nextToken,
+    };
+  }
+  const s = shapeContext(e, records);
+  const reservationOf = new Map(records.map((r) => [r.instanceId, r.reservationId]));
+  const filtered = applyFilters(
+    records.map((r) => instanceShape(s, r)),
+    input.Filters,
+    INSTANCE_FILTERS,
+  );
+  const page = paginate(filtered, input);
+  const groups = groupBy(page.items, (i) => reservationOf.get(i.InstanceId!)!);
+  return {
+    Reservations: [...groups].map(([id, instances]) => reservation(id, instances)),
+    NextToken: page.nextToken,
+  };
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = groups.get(k);
+    if (list) list.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
 }
 
 const INSTANCE_FILTERS: Parameters<typeof applyFilters<EC2.Instance>>[2] = {
@@ -745,9 +772,8 @@ export async function terminateInstances(
 
 // ---- status, console, attributes ------------------------------------------------------------
 
-function statusOf(e: Ec2Context, i: InstanceRecord, now: number): EC2.InstanceStatus {
-  const hostFailed =
-    i.hostFailedAt !== undefined || (i.hostId ? e.cloud.hypervisor.hostState(i.hostId) === 'failed' : false);
+function statusOf(i: InstanceRecord, now: number, failedHosts: Set<string>): EC2.InstanceStatus {
+  const hostFailed = i.hostFailedAt !== undefined || (i.hostId ? failedHosts.has(i.hostId) : false);
   const running = i.state === 'running';
   const checking = running && (i.checksPassAt ?? 0) > now;
   const system: EC2.SummaryStatus = !running
@@ -803,9 +829,10 @@ export async function describeInstanceStatus(
     : e.res.list<InstanceRecord>(e.scope, 'instance');
   checkDryRun(input);
   const now = ctx.cloud.clock.now();
+  const failedHosts = ctx.cloud.hypervisor.failedHostIds();
   const statuses = records
     .filter((i) => input.IncludeAllInstances || i.state === 'running')
-    .map((i) => statusOf(e, i, now));
+    .map((i) => statusOf(i, now, failedHosts));
   const filtered = applyFilters(statuses, input.Filters, {
     'availability-zone': (s) => s.AvailabilityZone,
     'instance-state-code': (s) => s.InstanceState?.Code,

@@ -119,9 +119,17 @@ export interface ShapeContext {
   hostIds: boolean;
 }
 
-export function shapeContext(e: Ec2Scope): ShapeContext {
+/**
+ * What shaping instances needs from around them. For a few instances (a RunInstances reply, a
+ * Describe by ID) it reads just their volumes and tags; for many, every volume and tag at once.
+ */
+export function shapeContext(e: Ec2Scope, only?: InstanceRecord[]): ShapeContext {
+  const few = only !== undefined && only.length <= 50;
   const volumes = new Map<string, VolumeRecord[]>();
-  for (const v of e.res.list<VolumeRecord>(e.scope, 'volume')) {
+  const attached = few
+    ? only.flatMap((i) => e.res.list<VolumeRecord>(e.scope, 'volume', { parent: i.instanceId }))
+    : e.res.list<VolumeRecord>(e.scope, 'volume');
+  for (const v of attached) {
     if (!v.attachment) continue;
     const list = volumes.get(v.attachment.instanceId) ?? [];
     list.push(v);
@@ -133,7 +141,9 @@ export function shapeContext(e: Ec2Scope): ShapeContext {
     vpcs: new Map(e.res.list<VpcRecord>(e.scope, 'vpc').map((v) => [v.vpcId, v])),
     groups: new Map(e.res.list<SecurityGroupRecord>(e.scope, 'sg').map((g) => [g.groupId, g])),
     volumes,
-    tags: e.res.tagsOf(e.scope, 'instance'),
+    tags: few
+      ? new Map(only.map((i) => [i.instanceId, e.res.tags(i.instanceId)]))
+      : e.res.tagsOf(e.scope, 'instance'),
     hostIds: true,
   };
 }

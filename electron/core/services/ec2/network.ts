@@ -414,11 +414,11 @@ export async function modifySubnetAttribute(
   const e = ec2(ctx);
   await ensureDefaultNetwork(e);
   const subnet = getSubnet(e, input.SubnetId ?? '');
-  await ctx.cloud.store.write((tx) => {
-    if (input.MapPublicIpOnLaunch?.Value !== undefined)
-      subnet.mapPublicIpOnLaunch = input.MapPublicIpOnLaunch.Value;
-    e.res.update(tx, subnet.subnetId, subnet);
-  });
+  const next = {
+    ...subnet,
+    mapPublicIpOnLaunch: input.MapPublicIpOnLaunch?.Value ?? subnet.mapPublicIpOnLaunch,
+  };
+  await ctx.cloud.store.write((tx) => e.res.update(tx, subnet.subnetId, next));
   return {};
 }
 
@@ -655,12 +655,12 @@ export async function createRoute(
   }
   checkDryRun(input);
   await ctx.cloud.store.write((tx) => {
-    table.routes.push({
+    const route = {
       destinationCidrBlock: destination,
       ...(input.GatewayId ? { gatewayId: input.GatewayId } : { instanceId: input.InstanceId }),
       origin: 'CreateRoute',
-    });
-    e.res.update(tx, table.routeTableId, table);
+    };
+    e.res.update(tx, table.routeTableId, { ...table, routes: [...table.routes, route] });
   });
   return { Return: true };
 }
@@ -682,8 +682,7 @@ export async function deleteRoute(
   }
   checkDryRun(input);
   await ctx.cloud.store.write((tx) => {
-    table.routes = table.routes.filter((r) => r !== route);
-    e.res.update(tx, table.routeTableId, table);
+    e.res.update(tx, table.routeTableId, { ...table, routes: table.routes.filter((r) => r !== route) });
   });
   return {};
 }
@@ -713,8 +712,8 @@ export async function associateRouteTable(
   checkDryRun(input);
   const associationId = await ctx.cloud.store.write((tx) => {
     const id = ctx.cloud.ids.resource(tx, 'rtbassoc');
-    table.associations.push({ routeTableAssociationId: id, subnetId: subnet.subnetId, main: false });
-    e.res.update(tx, table.routeTableId, table);
+    const association = { routeTableAssociationId: id, subnetId: subnet.subnetId, main: false };
+    e.res.update(tx, table.routeTableId, { ...table, associations: [...table.associations, association] });
     return id;
   });
   return { AssociationId: associationId, AssociationState: { State: 'associated' } };
@@ -736,8 +735,10 @@ export async function disassociateRouteTable(
     throw errors.invalidValue(`cannot disassociate the main route table association ${id}`);
   checkDryRun(input);
   await ctx.cloud.store.write((tx) => {
-    table.associations = table.associations.filter((a) => a !== association);
-    e.res.update(tx, table.routeTableId, table);
+    e.res.update(tx, table.routeTableId, {
+      ...table,
+      associations: table.associations.filter((a) => a !== association),
+    });
   });
   return {};
 }

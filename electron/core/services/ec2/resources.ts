@@ -1,7 +1,14 @@
 /**
  * EC2 resources in the store: one table for every kind (id, account, region, kind, a name and
- * a parent for lookups, the record as JSON) and one for tags. Reads parse records on demand;
- * writes go through the caller's transaction so a change and its IDs commit together.
+ * a parent for lookups, the record as JSON) and one for tags. Writes go through the caller's
+ * transaction so a change and its IDs commit together.
+ *
+ * Reads are served from memory: an index of every scope's records (ID, name, parent, in
+ * creation order) and their parsed documents, frozen and shared, so a Describe over thousands
+ * of instances parses nothing that has not changed. Writes keep the index in step inside the
+ * transaction (reads in it see its changes, as SQL does); a rollback drops everything held, to
+ * be read again from SQL. Callers build changed copies (`{ ...record, state }`) and never
+ * modify what they read — freezing makes a slip throw instead of corrupting the cache.
  */
 import type { Migration, Store, Tx } from '../../kernel/store';
 
@@ -59,43 +66,126 @@ interface Row {
   doc: string;
 }
 
+/** What the index knows of a record without parsing it. */
+interface Entry {
+  id: string;
+  account: string;
+  region: string;
+  kind: Kind;
+  name: string | null;
+  parent: string | null;
+  /** The parsed document, once read. */
+  value?: unknown;
+}
+
+const CHUNK = 500;
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+const scopeKey = (account: string, region: string, kind: Kind) => `${account}/${region}/${kind}`;
+
 export class Resources {
   private seq: number;
+  /** Every record read or written, by ID. */
+  private readonly entries = new Map<string, Entry>();
+  /** The IDs of a scope's records of one kind, in creation order, once loaded. */
+  private readonly scopes = new Map<string, Map<string, Entry>>();
 
   constructor(private readonly store: Store) {
     this.seq = store.get<{ m: number | null }>('SELECT max(seq) AS m FROM ec2_resources')?.m ?? 0;
+    store.onTransactionEnd({
+      commit: () => undefined,
+      rollback: () => {
+        this.entries.clear();
+        this.scopes.clear();
+      },
+    });
   }
 
   get<T>(scope: Scope, kind: Kind, id: string): T | undefined {
-    const row = this.store.get<Row>(
-      'SELECT id, doc FROM ec2_resources WHERE id = ? AND account = ? AND region = ? AND kind = ?',
-      [id, scope.account, scope.region, kind],
-    );
-    return row ? (JSON.parse(row.doc) as T) : undefined;
+    let entry = this.entries.get(id);
+    if (!entry) {
+      const row = this.store.get<Omit<Entry, 'value'>>(
+        'SELECT id, account, region, kind, name, parent FROM ec2_resources WHERE id = ?',
+        [id],
+      );
+      if (!row) return undefined;
+      entry = this.remember(row);
+    }
+    if (entry.account !== scope.account || entry.region !== scope.region || entry.kind !== kind)
+      return undefined;
+    return this.valueOf([entry])[0] as T;
   }
 
   list<T>(scope: Scope, kind: Kind, where: { parent?: string; name?: string } = {}): T[] {
-    let sql = 'SELECT id, doc FROM ec2_resources WHERE account = ? AND region = ? AND kind = ?';
-    const params: string[] = [scope.account, scope.region, kind];
-    if (where.parent !== undefined) {
-      sql += ' AND parent = ?';
-      params.push(where.parent);
-    }
-    if (where.name !== undefined) {
-      sql += ' AND name = ?';
-      params.push(where.name);
-    }
-    return this.store.all<Row>(`${sql} ORDER BY seq`, params).map((r) => JSON.parse(r.doc) as T);
+    let entries = [...this.scope(scope.account, scope.region, kind).values()];
+    if (where.parent !== undefined) entries = entries.filter((e) => e.parent === where.parent);
+    if (where.name !== undefined) entries = entries.filter((e) => e.name === where.name);
+    return this.valueOf(entries) as T[];
+  }
+
+  /** How many records of a kind a scope has, without reading them. */
+  count(scope: Scope, kind: Kind): number {
+    return this.scope(scope.account, scope.region, kind).size;
   }
 
   /** Every record of a kind in every Region of every account (the lifecycle scheduler). */
   everywhere<T>(kind: Kind): Array<{ scope: Scope; record: T }> {
-    return this.store
-      .all<Row & { account: string; region: string }>(
-        'SELECT id, account, region, doc FROM ec2_resources WHERE kind = ? ORDER BY seq',
-        [kind],
-      )
-      .map((r) => ({ scope: { account: r.account, region: r.region }, record: JSON.parse(r.doc) as T }));
+    const rows = this.store.all<Omit<Entry, 'value'>>(
+      'SELECT id, account, region, kind, name, parent FROM ec2_resources WHERE kind = ? ORDER BY seq',
+      [kind],
+    );
+    const entries = rows.map((r) => this.entries.get(r.id) ?? this.remember(r));
+    const values = this.valueOf(entries);
+    return entries.map((e, i) => ({
+      scope: { account: e.account, region: e.region },
+      record: values[i] as T,
+    }));
+  }
+
+  private scope(account: string, region: string, kind: Kind): Map<string, Entry> {
+    const key = scopeKey(account, region, kind);
+    let ids = this.scopes.get(key);
+    if (!ids) {
+      ids = new Map();
+      for (const r of this.store.all<Omit<Entry, 'value'>>(
+        'SELECT id, account, region, kind, name, parent FROM ec2_resources WHERE account = ? AND region = ? AND kind = ? ORDER BY seq',
+        [account, region, kind],
+      ))
+        ids.set(r.id, this.entries.get(r.id) ?? this.remember(r));
+      this.scopes.set(key, ids);
+    }
+    return ids;
+  }
+
+  private remember(row: Omit<Entry, 'value'>): Entry {
+    const entry: Entry = { ...row };
+    this.entries.set(entry.id, entry);
+    return entry;
+  }
+
+  /** The documents of entries, parsing in a few queries those not read since they changed. */
+  private valueOf(entries: Entry[]): unknown[] {
+    const missing = entries.filter((e) => e.value === undefined);
+    for (let i = 0; i < missing.length; i += CHUNK) {
+      const chunk = missing.slice(i, i + CHUNK);
+      const docs = new Map(
+        this.store
+          .all<Row>(
+            `SELECT id, doc FROM ec2_resources WHERE id IN (${chunk.map(() => '?').join(',')})`,
+            chunk.map((e) => e.id),
+          )
+          .map((r) => [r.id, r.doc]),
+      );
+      for (const e of chunk) e.value = deepFreeze(JSON.parse(docs.get(e.id)!) as unknown);
+    }
+    return entries.map((e) => e.value);
   }
 
   insert(
@@ -119,6 +209,15 @@ export class Resources {
         ++this.seq,
       ],
     );
+    const entry = this.remember({
+      id,
+      account: scope.account,
+      region: scope.region,
+      kind,
+      name: keys.name ?? null,
+      parent: keys.parent ?? null,
+    });
+    this.scopes.get(scopeKey(scope.account, scope.region, kind))?.set(id, entry);
   }
 
   update(tx: Tx, id: string, doc: unknown, keys: { parent?: string | null } = {}): void {
@@ -131,11 +230,21 @@ export class Resources {
     } else {
       tx.run('UPDATE ec2_resources SET doc = ? WHERE id = ?', [JSON.stringify(doc), id]);
     }
+    const entry = this.entries.get(id);
+    if (entry) {
+      delete entry.value;
+      if (keys.parent !== undefined) entry.parent = keys.parent;
+    }
   }
 
   delete(tx: Tx, id: string): void {
     tx.run('DELETE FROM ec2_resources WHERE id = ?', [id]);
     tx.run('DELETE FROM ec2_tags WHERE resource_id = ?', [id]);
+    const entry = this.entries.get(id);
+    if (entry) {
+      this.entries.delete(id);
+      this.scopes.get(scopeKey(entry.account, entry.region, entry.kind))?.delete(id);
+    }
   }
 
   /** Which kind an ID belongs to in this scope, if it exists. */

@@ -371,8 +371,7 @@ async function authorize(
   checkDryRun(input);
   const added = await ctx.cloud.store.write((tx) => {
     const rules = specs.map((spec) => ({ ruleId: ctx.cloud.ids.resource(tx, 'sgr'), ...spec }));
-    group.rules.push(...rules);
-    e.res.update(tx, group.groupId, group);
+    e.res.update(tx, group.groupId, { ...group, rules: [...group.rules, ...rules] });
     return rules;
   });
   ctx.cloud.events.publish({
@@ -417,8 +416,7 @@ async function revoke(
   }
   checkDryRun(input);
   await ctx.cloud.store.write((tx) => {
-    group.rules = group.rules.filter((r) => !doomed.includes(r));
-    e.res.update(tx, group.groupId, group);
+    e.res.update(tx, group.groupId, { ...group, rules: group.rules.filter((r) => !doomed.includes(r)) });
   });
   ctx.cloud.events.publish({
     topic: 'ec2.security-group.changed',
