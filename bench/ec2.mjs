@@ -12,6 +12,7 @@ import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import {
   credentials,
+  floorTable,
   labCall,
   measure,
   median,
@@ -211,27 +212,7 @@ export async function runEc2({ runs, concs, instances, log }) {
   ec2.destroy();
   await stopServe(served);
 
-  const table = [];
-  for (const conc of concs) {
-    for (const op of Object.keys(ops)) {
-      const mine = rows.find((r) => r.target === 'cloudlab' && r.op === op && r.conc === conc);
-      const base = rows.find((r) => r.target === 'sdk-floor' && r.op === op && r.conc === conc);
-      table.push({
-        op,
-        conc,
-        cloudlab: mine.ops_s,
-        floor: base.ops_s,
-        share: Math.round((mine.ops_s / base.ops_s) * 100),
-        p50: mine.p50_ms,
-        p99: mine.p99_ms,
-        errors: mine.errors,
-      });
-    }
-  }
-  log('| op | concurrency | Cloud Lab ops/s | SDK floor ops/s | share of floor | p50 ms | p99 ms |');
-  log('|---|---:|---:|---:|---:|---:|---:|');
-  for (const r of table)
-    log(`| ${r.op} | ${r.conc} | ${r.cloudlab} | ${r.floor} | ${r.share}% | ${r.p50} | ${r.p99} |`);
+  const table = floorTable(rows, Object.keys(ops), concs, log);
   log('');
   return {
     summary: {

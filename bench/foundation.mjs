@@ -6,6 +6,7 @@ import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import {
   credentials,
+  floorTable,
   measure,
   median,
   rawQuery,
@@ -130,27 +131,8 @@ export async function runFoundation({ n, concs, starts, log }) {
   const rssLoaded = rssMiB(served.child.pid);
   await stopServe(served);
 
-  const table = [];
-  for (const conc of concs) {
-    for (const op of ['GetCallerIdentity', 'DescribeRegions']) {
-      const mine = rows.find((r) => r.target === 'cloudlab' && r.op === op && r.conc === conc);
-      const base = rows.find((r) => r.target === 'sdk-floor' && r.op === op && r.conc === conc);
-      table.push({
-        op,
-        conc,
-        cloudlab: mine.ops_s,
-        floor: base.ops_s,
-        share: Math.round((mine.ops_s / base.ops_s) * 100),
-        p50: mine.p50_ms,
-        p99: mine.p99_ms,
-        errors: mine.errors,
-      });
-    }
-  }
-  log('\n| op | concurrency | Cloud Lab ops/s | SDK floor ops/s | share of floor | p50 ms | p99 ms |');
-  log('|---|---:|---:|---:|---:|---:|---:|');
-  for (const r of table)
-    log(`| ${r.op} | ${r.conc} | ${r.cloudlab} | ${r.floor} | ${r.share}% | ${r.p50} | ${r.p99} |`);
+  log('');
+  const table = floorTable(rows, ['GetCallerIdentity', 'DescribeRegions'], concs, log);
   log(`\nMemory: ${rssIdle} MiB RSS idle after start, ${rssLoaded} MiB after the workload.\n`);
   const failed = table.some((r) => r.errors > 0) || Object.values(light).some((r) => r.errors > 0);
   return {

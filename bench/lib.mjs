@@ -139,3 +139,32 @@ export async function labCall(endpoint, channel, args) {
   if (!body.ok) throw new Error(`${channel}: ${body.error.code}: ${body.error.message}`);
   return body.result;
 }
+
+/**
+ * Cloud Lab beside the SDK floor, per operation and concurrency, printed as a Markdown table.
+ * `rows` are measure() results tagged with target ('cloudlab' | 'sdk-floor'), op and conc.
+ */
+export function floorTable(rows, ops, concs, log) {
+  const table = [];
+  for (const conc of concs) {
+    for (const op of ops) {
+      const mine = rows.find((r) => r.target === 'cloudlab' && r.op === op && r.conc === conc);
+      const base = rows.find((r) => r.target === 'sdk-floor' && r.op === op && r.conc === conc);
+      table.push({
+        op,
+        conc,
+        cloudlab: mine.ops_s,
+        floor: base.ops_s,
+        share: Math.round((mine.ops_s / base.ops_s) * 100),
+        p50: mine.p50_ms,
+        p99: mine.p99_ms,
+        errors: mine.errors,
+      });
+    }
+  }
+  log('| op | concurrency | Cloud Lab ops/s | SDK floor ops/s | share of floor | p50 ms | p99 ms |');
+  log('|---|---:|---:|---:|---:|---:|---:|');
+  for (const r of table)
+    log(`| ${r.op} | ${r.conc} | ${r.cloudlab} | ${r.floor} | ${r.share}% | ${r.p50} | ${r.p99} |`);
+  return table;
+}

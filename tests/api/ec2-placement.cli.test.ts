@@ -2,27 +2,10 @@
  * Placement groups with the real AWS CLI v2 against `cloudlab serve`: create, describe, launch
  * into the group with --placement, and delete once the instance is gone.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aws, hasAwsCli } from '../support/aws-cli';
-import { serve, type Served } from '../support/serve';
+import { describe, expect, it } from 'vitest';
+import { cliLab } from '../support/aws-cli';
 
-let lab: Served;
-const run = (...args: string[]) => aws(lab.endpoint, args);
-const text = (...args: string[]) => run(...args, '--output', 'text').stdout.trim();
-
-beforeAll(async () => {
-  if (!hasAwsCli())
-    throw new Error('The AWS CLI is not installed; .ci/run installs it with apt-get (awscli).');
-  lab = await serve();
-  await fetch(`${lab.endpoint}/_cloudlab/api/lab.clock`, {
-    method: 'POST',
-    body: JSON.stringify({ speed: 200 }),
-  });
-});
-afterAll(async () => {
-  await lab?.stop();
-  lab?.cleanup();
-});
+const { run, text } = cliLab();
 
 describe('aws ec2: placement groups', () => {
   it('creates, describes, launches into and deletes a partition placement group', () => {

@@ -4,30 +4,13 @@
  */
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aws, hasAwsCli } from '../support/aws-cli';
-import { serve, type Served } from '../support/serve';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cliLab } from '../support/aws-cli';
 import { tempDir } from '../support/temp';
 
-let lab: Served;
+const { run, text } = cliLab();
 const files = tempDir('cloudlab-cli-');
-const run = (...args: string[]) => aws(lab.endpoint, args);
-const text = (...args: string[]) => run(...args, '--output', 'text').stdout.trim();
-
-beforeAll(async () => {
-  if (!hasAwsCli())
-    throw new Error('The AWS CLI is not installed; .ci/run installs it with apt-get (awscli).');
-  lab = await serve();
-  await fetch(`${lab.endpoint}/_cloudlab/api/lab.clock`, {
-    method: 'POST',
-    body: JSON.stringify({ speed: 200 }),
-  });
-});
-afterAll(async () => {
-  await lab?.stop();
-  lab?.cleanup();
-  files.cleanup();
-});
+afterAll(() => files.cleanup());
 
 describe('aws ec2: launch a web server', () => {
   let instanceId: string;

@@ -4,6 +4,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { afterAll, beforeAll } from 'vitest';
+import { serve, type Served } from './serve';
 
 export const AWS_CLI = process.env.CLOUDLAB_AWS_CLI ?? (existsSync('/usr/bin/aws') ? '/usr/bin/aws' : 'aws');
 
@@ -40,4 +42,27 @@ export function aws(endpoint: string, args: string[], env: Record<string, string
     stderr: r.stderr,
     json: () => JSON.parse(r.stdout) as unknown,
   };
+}
+
+/**
+ * A `cloudlab serve` for a test file's AWS CLI steps, started before them with the simulated
+ * clock running fast (boots take seconds of simulated time) and stopped after them.
+ */
+export function cliLab(options: { clockSpeed?: number } = {}) {
+  let lab: Served | undefined;
+  beforeAll(async () => {
+    if (!hasAwsCli())
+      throw new Error('The AWS CLI is not installed; .ci/run installs it with apt-get (awscli).');
+    lab = await serve();
+    await fetch(`${lab.endpoint}/_cloudlab/api/lab.clock`, {
+      method: 'POST',
+      body: JSON.stringify({ speed: options.clockSpeed ?? 200 }),
+    });
+  });
+  afterAll(async () => {
+    await lab?.stop();
+    lab?.cleanup();
+  });
+  const run = (...args: string[]) => aws(lab!.endpoint, args);
+  return { run, text: (...args: string[]) => run(...args, '--output', 'text').stdout.trim() };
 }

@@ -223,6 +223,17 @@ interface PlacementRow {
   memory_mib: number;
 }
 
+function placementOf(r: PlacementRow): Placement {
+  return {
+    vmId: r.vm_id,
+    hostId: r.host_id,
+    account: r.account,
+    instanceType: r.instance_type,
+    vcpus: r.vcpus,
+    memoryMiB: r.memory_mib,
+  };
+}
+
 export class Hypervisor {
   private readonly zoneHosts = new Map<string, Host[]>();
   private hostIndex: Map<string, Host> | null = null;
@@ -358,14 +369,7 @@ export class Hypervisor {
       for (const r of rows) {
         let list = byHost.get(r.host_id);
         if (!list) byHost.set(r.host_id, (list = []));
-        list.push({
-          vmId: r.vm_id,
-          hostId: r.host_id,
-          account: r.account,
-          instanceType: r.instance_type,
-          vcpus: r.vcpus,
-          memoryMiB: r.memory_mib,
-        });
+        list.push(placementOf(r));
       }
     }
     return hosts.map((host) => {
@@ -410,16 +414,7 @@ export class Hypervisor {
 
   placementOf(vmId: string): Placement | undefined {
     const r = this.store.get<PlacementRow>('SELECT * FROM infra_placements WHERE vm_id = ?', [vmId]);
-    return r
-      ? {
-          vmId: r.vm_id,
-          hostId: r.host_id,
-          account: r.account,
-          instanceType: r.instance_type,
-          vcpus: r.vcpus,
-          memoryMiB: r.memory_mib,
-        }
-      : undefined;
+    return r ? placementOf(r) : undefined;
   }
 
   /**
@@ -524,13 +519,6 @@ export class Hypervisor {
         `SELECT * FROM infra_placements WHERE host_id IN (${hostIds.map(() => '?').join(',')})`,
         hostIds,
       )
-      .map((r) => ({
-        vmId: r.vm_id,
-        hostId: r.host_id,
-        account: r.account,
-        instanceType: r.instance_type,
-        vcpus: r.vcpus,
-        memoryMiB: r.memory_mib,
-      }));
+      .map(placementOf);
   }
 }

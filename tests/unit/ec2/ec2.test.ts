@@ -5,70 +5,11 @@
  * reachability.
  */
 import type * as EC2 from '@aws-sdk/client-ec2';
-import { afterEach, describe, expect, it } from 'vitest';
-import { Cloud } from '../../../electron/core/cloud';
-import { isAwsError } from '../../../electron/core/kernel/errors';
+import { describe, expect, it } from 'vitest';
 import { reach } from '../../../electron/core/network/reachability';
-import type { Ec2Runtime } from '../../../electron/core/services/ec2/runtime';
-import { createConsoleHandlers } from '../../../electron/host/console-api';
-import { RESOURCES, tempDir } from '../../support/temp';
+import { ec2Lab, workspaceDir } from './lab';
 
-const opened: Cloud[] = [];
-const cleanups: Array<() => void> = [];
-afterEach(async () => {
-  for (const c of opened.splice(0)) await c.close();
-  for (const c of cleanups.splice(0)) c();
-});
-
-async function lab(options: { seed?: string; dataDir?: string } = {}) {
-  const cloud = await Cloud.open({
-    dataDir: options.dataDir ?? null,
-    resourcesDir: RESOURCES,
-    seed: options.seed ?? null,
-  });
-  opened.push(cloud);
-  cloud.clock.pause();
-  const call = <T>(operation: string, input: unknown = {}, region = 'us-east-1') =>
-    cloud.invoke({
-      service: 'ec2',
-      operation,
-      input,
-      region,
-      principal: cloud.accounts.consolePrincipal(),
-      source: 'internal',
-    }) as Promise<T>;
-  const fail = async (operation: string, input: unknown = {}, region = 'us-east-1') => {
-    const e = await call(operation, input, region).then(
-      () => null,
-      (err: unknown) => err,
-    );
-    if (!isAwsError(e)) throw new Error(`${operation} should have failed`);
-    return { code: e.code, message: e.message, status: e.status };
-  };
-  /** Let `ms` of simulated time pass and wait for the transitions it triggered. */
-  const elapse = async (ms: number) => {
-    for (let step = 0; step < ms; step += 1000) {
-      cloud.clock.advance(Math.min(1000, ms - step));
-      await cloud.runtime<Ec2Runtime>('ec2').lifecycle.settled();
-    }
-  };
-  const handlers = createConsoleHandlers(cloud, () => ({}) as never, {
-    editable: false,
-    running: () => ({ enabled: false, host: '', port: 0 }),
-  });
-  const ami = async (region = 'us-east-1', name = 'al2023-ami-*-x86_64') =>
-    (
-      await call<EC2.DescribeImagesResult>(
-        'DescribeImages',
-        { Filters: [{ Name: 'name', Values: [name] }] },
-        region,
-      )
-    ).Images![0]!.ImageId!;
-  const instance = async (id: string, region = 'us-east-1') =>
-    (await call<EC2.DescribeInstancesResult>('DescribeInstances', { InstanceIds: [id] }, region))
-      .Reservations![0]!.Instances![0]!;
-  return { cloud, call, fail, elapse, handlers, ami, instance };
-}
+const lab = ec2Lab;
 
 describe('default networking', () => {
   it('gives every account a default VPC with a subnet per zone, a gateway, routes and a default group', async () => {
@@ -702,9 +643,8 @@ describe('security groups and reachability', () => {
 
 describe('persistence, isolation and determinism', () => {
   it('keeps instances across a restart and finishes transitions that were under way', async () => {
-    const t = tempDir();
-    cleanups.push(t.cleanup);
-    const first = await lab({ dataDir: t.dir });
+    const dir = workspaceDir();
+    const first = await lab({ dataDir: dir });
     const id = (
       await first.call<EC2.Reservation>('RunInstances', {
         ImageId: await first.ami(),
@@ -713,9 +653,8 @@ describe('persistence, isolation and determinism', () => {
         MaxCount: 1,
       })
     ).Instances![0]!.InstanceId!;
-    await first.cloud.close();
-    opened.splice(opened.indexOf(first.cloud), 1);
-    const second = await lab({ dataDir: t.dir });
+    await first.close();
+    const second = await lab({ dataDir: dir });
     expect((await second.instance(id)).State!.Name).toBe('pending');
     await second.elapse(6000);
     expect((await second.instance(id)).State!.Name).toBe('running');

@@ -5,54 +5,13 @@
  * that never share a host — at launch and again when a stopped instance starts.
  */
 import type * as EC2 from '@aws-sdk/client-ec2';
-import { afterEach, describe, expect, it } from 'vitest';
-import { Cloud } from '../../../electron/core/cloud';
-import { isAwsError } from '../../../electron/core/kernel/errors';
-import type { Ec2Runtime } from '../../../electron/core/services/ec2/runtime';
-import { createConsoleHandlers } from '../../../electron/host/console-api';
-import { RESOURCES } from '../../support/temp';
-
-const opened: Cloud[] = [];
-afterEach(async () => {
-  for (const c of opened.splice(0)) await c.close();
-});
+import { describe, expect, it } from 'vitest';
+import { ec2Lab } from './lab';
 
 async function lab() {
-  const cloud = await Cloud.open({ dataDir: null, resourcesDir: RESOURCES, seed: null });
-  opened.push(cloud);
-  cloud.clock.pause();
-  const call = <T>(operation: string, input: unknown = {}) =>
-    cloud.invoke({
-      service: 'ec2',
-      operation,
-      input,
-      region: 'us-east-1',
-      principal: cloud.accounts.consolePrincipal(),
-      source: 'internal',
-    }) as Promise<T>;
-  const fail = async (operation: string, input: unknown = {}) => {
-    const e = await call(operation, input).then(
-      () => null,
-      (err: unknown) => err,
-    );
-    if (!isAwsError(e)) throw new Error(`${operation} should have failed`);
-    return { code: e.code, message: e.message, status: e.status };
-  };
-  const elapse = async (ms: number) => {
-    for (let step = 0; step < ms; step += 1000) {
-      cloud.clock.advance(Math.min(1000, ms - step));
-      await cloud.runtime<Ec2Runtime>('ec2').lifecycle.settled();
-    }
-  };
-  const handlers = createConsoleHandlers(cloud, () => ({}) as never, {
-    editable: false,
-    running: () => ({ enabled: false, host: '', port: 0 }),
-  });
-  const imageId = (
-    await call<EC2.DescribeImagesResult>('DescribeImages', {
-      Filters: [{ Name: 'name', Values: ['al2023-ami-*-x86_64'] }],
-    })
-  ).Images![0]!.ImageId!;
+  const base = await ec2Lab();
+  const { call, fail } = base;
+  const imageId = await base.ami();
   /** Launch `count` instances into a group; returns the instances as RunInstances answers. */
   const launch = async (placement: EC2.Placement, count = 1, type = 't3.micro') =>
     (
@@ -72,12 +31,9 @@ async function lab() {
       MaxCount: count,
       Placement: placement,
     });
-  const instance = async (id: string) =>
-    (await call<EC2.DescribeInstancesResult>('DescribeInstances', { InstanceIds: [id] })).Reservations![0]!
-      .Instances![0]!;
   const createGroup = async (input: EC2.CreatePlacementGroupRequest) =>
     (await call<EC2.CreatePlacementGroupResult>('CreatePlacementGroup', input)).PlacementGroup!;
-  return { cloud, call, fail, elapse, handlers, launch, launchFails, instance, createGroup };
+  return { ...base, launch, launchFails, createGroup };
 }
 
 const hostOf = (i: EC2.Instance) => i.Placement!.HostId!;

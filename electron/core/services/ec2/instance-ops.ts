@@ -20,6 +20,7 @@ import { checkGroupZone, clusterZone, groupSlot, launchGroup, type LaunchGroup }
 import { findImage, imageSnapshotId } from './images';
 import {
   allocatePrivateIp,
+  blockDeviceMappings,
   allocatePublicIp,
   getInstance,
   getInstances,
@@ -122,6 +123,22 @@ function stateChange(i: InstanceRecord, previous: InstanceRecord['state']): EC2.
     CurrentState: { Code: STATE_CODES[i.state], Name: i.state },
     PreviousState: { Code: STATE_CODES[previous], Name: previous },
   };
+}
+
+/** Write an instance's new state and schedule what follows it; answer the change as AWS does. */
+function transition(
+  e: Ec2Scope,
+  tx: Tx,
+  from: InstanceRecord,
+  next: InstanceRecord,
+): EC2.InstanceStateChange {
+  e.res.update(tx, from.instanceId, next);
+  e.rt.lifecycle.instanceChanged(e.scope, next);
+  return stateChange(next, from.state);
+}
+
+function publishChanges(e: Ec2Scope, changes: EC2.InstanceStateChange[]): void {
+  for (const c of changes) publish(e, c.InstanceId!, c.CurrentState!.Name!, c.PreviousState!.Name);
 }
 
 function reason(code: string, message: string, now: number): string {
@@ -654,12 +671,10 @@ export async function startInstances(
           : {}),
       };
       delete next.stateReason;
-      e.res.update(tx, i.instanceId, next);
-      e.rt.lifecycle.instanceChanged(e.scope, next);
-      return stateChange(next, i.state);
+      return transition(e, tx, i, next);
     }),
   );
-  for (const c of changes) publish(e, c.InstanceId!, c.CurrentState!.Name!, c.PreviousState!.Name);
+  publishChanges(e, changes);
   return { StartingInstances: changes };
 }
 
@@ -695,12 +710,10 @@ export async function stopInstances(
       };
       delete next.stateReason;
       delete next.hostFailedAt;
-      e.res.update(tx, i.instanceId, next);
-      e.rt.lifecycle.instanceChanged(e.scope, next);
-      return stateChange(next, i.state);
+      return transition(e, tx, i, next);
     }),
   );
-  for (const c of changes) publish(e, c.InstanceId!, c.CurrentState!.Name!, c.PreviousState!.Name);
+  publishChanges(e, changes);
   return { StoppingInstances: changes };
 }
 
@@ -761,12 +774,10 @@ export async function terminateInstances(
       };
       delete next.stateReason;
       delete next.hostFailedAt;
-      e.res.update(tx, i.instanceId, next);
-      e.rt.lifecycle.instanceChanged(e.scope, next);
-      return stateChange(next, i.state);
+      return transition(e, tx, i, next);
     }),
   );
-  for (const c of changes) publish(e, c.InstanceId!, c.CurrentState!.Name!, c.PreviousState!.Name);
+  publishChanges(e, changes);
   return { TerminatingInstances: changes };
 }
 
@@ -951,17 +962,9 @@ export async function describeInstanceAttribute(
     case 'blockDeviceMapping':
       return {
         ...base,
-        BlockDeviceMappings: e.res
-          .list<VolumeRecord>(e.scope, 'volume', { parent: i.instanceId })
-          .map((v) => ({
-            DeviceName: v.attachment!.device,
-            Ebs: {
-              AttachTime: new Date(v.attachment!.attachTime),
-              DeleteOnTermination: v.attachment!.deleteOnTermination,
-              Status: v.attachment!.state,
-              VolumeId: v.volumeId,
-            },
-          })),
+        BlockDeviceMappings: blockDeviceMappings(
+          e.res.list<VolumeRecord>(e.scope, 'volume', { parent: i.instanceId }),
+        ),
       };
     default:
       throw errors.invalidValue(

@@ -148,6 +148,19 @@ export function shapeContext(e: Ec2Scope, only?: InstanceRecord[]): ShapeContext
   };
 }
 
+/** An instance's attached volumes as its block device mappings. */
+export function blockDeviceMappings(attached: VolumeRecord[]): EC2.InstanceBlockDeviceMapping[] {
+  return attached.map((v) => ({
+    DeviceName: v.attachment!.device,
+    Ebs: {
+      AttachTime: new Date(v.attachment!.attachTime),
+      DeleteOnTermination: v.attachment!.deleteOnTermination,
+      Status: v.attachment!.state,
+      VolumeId: v.volumeId,
+    },
+  }));
+}
+
 export function instanceShape(s: ShapeContext, i: InstanceRecord): EC2.Instance {
   const live = i.state !== 'terminated';
   const privateDns = live ? privateDnsName(s.region, i.privateIpAddress) : '';
@@ -190,15 +203,7 @@ export function instanceShape(s: ShapeContext, i: InstanceRecord): EC2.Instance 
     StateTransitionReason: i.stateTransitionReason,
     ...(live ? { SubnetId: i.subnetId, VpcId: i.vpcId } : {}),
     Architecture: i.architecture as EC2.ArchitectureValues,
-    BlockDeviceMappings: volumes.map((v) => ({
-      DeviceName: v.attachment!.device,
-      Ebs: {
-        AttachTime: new Date(v.attachment!.attachTime),
-        DeleteOnTermination: v.attachment!.deleteOnTermination,
-        Status: v.attachment!.state,
-        VolumeId: v.volumeId,
-      },
-    })),
+    BlockDeviceMappings: blockDeviceMappings(volumes),
     ClientToken: i.clientToken ?? '',
     EbsOptimized: i.ebsOptimized,
     EnaSupport: true,

@@ -50,19 +50,7 @@ export async function createKeyPair(
   checkTagSpecifications(input.TagSpecifications, ['key-pair']);
   checkDryRun(input);
   const key = createKey(type, format, name);
-  const record = await ctx.cloud.store.write((tx) => {
-    const r: KeyPairRecord = {
-      keyPairId: ctx.cloud.ids.resource(tx, 'key'),
-      keyName: name,
-      keyType: type,
-      keyFingerprint: key.fingerprint,
-      publicKey: key.publicKey,
-      createTime: ctx.cloud.clock.now(),
-    };
-    e.res.insert(tx, e.scope, 'key', r.keyPairId, r, { name });
-    applyTagSpecifications(e, tx, input.TagSpecifications, 'key-pair', r.keyPairId);
-    return r;
-  });
+  const record = await saveKeyPair(ctx, e, name, type, key, input.TagSpecifications);
   return withTags(
     {
       KeyFingerprint: record.keyFingerprint,
@@ -72,6 +60,30 @@ export async function createKeyPair(
     },
     e.res.tags(record.keyPairId),
   );
+}
+
+/** Keep the public half of a key pair (created or imported) with its tags. */
+function saveKeyPair(
+  ctx: OperationContext,
+  e: Ec2Context,
+  name: string,
+  keyType: KeyPairRecord['keyType'],
+  key: { fingerprint: string; publicKey: string },
+  tags: EC2.TagSpecification[] | undefined,
+): Promise<KeyPairRecord> {
+  return ctx.cloud.store.write((tx) => {
+    const r: KeyPairRecord = {
+      keyPairId: ctx.cloud.ids.resource(tx, 'key'),
+      keyName: name,
+      keyType,
+      keyFingerprint: key.fingerprint,
+      publicKey: key.publicKey,
+      createTime: ctx.cloud.clock.now(),
+    };
+    e.res.insert(tx, e.scope, 'key', r.keyPairId, r, { name });
+    applyTagSpecifications(e, tx, tags, 'key-pair', r.keyPairId);
+    return r;
+  });
 }
 
 export async function importKeyPair(
@@ -90,19 +102,7 @@ export async function importKeyPair(
   checkTagSpecifications(input.TagSpecifications, ['key-pair']);
   const key = importKey(input.PublicKeyMaterial);
   checkDryRun(input);
-  const record = await ctx.cloud.store.write((tx) => {
-    const r: KeyPairRecord = {
-      keyPairId: ctx.cloud.ids.resource(tx, 'key'),
-      keyName: name,
-      keyType: key.keyType,
-      keyFingerprint: key.fingerprint,
-      publicKey: key.publicKey,
-      createTime: ctx.cloud.clock.now(),
-    };
-    e.res.insert(tx, e.scope, 'key', r.keyPairId, r, { name });
-    applyTagSpecifications(e, tx, input.TagSpecifications, 'key-pair', r.keyPairId);
-    return r;
-  });
+  const record = await saveKeyPair(ctx, e, name, key.keyType, key, input.TagSpecifications);
   return withTags(
     { KeyFingerprint: record.keyFingerprint, KeyName: name, KeyPairId: record.keyPairId },
     e.res.tags(record.keyPairId),

@@ -167,11 +167,7 @@ function ruleSpecs(
           `Value (${r.CidrIp}) for parameter cidrIp is invalid. This is not a valid CIDR block.`,
         );
       }
-      specs.push({
-        ...base,
-        cidrIpv4: r.CidrIp,
-        ...(r.Description !== undefined ? { description: r.Description } : {}),
-      });
+      specs.push(withDescription({ ...base, cidrIpv4: r.CidrIp }, r.Description));
     }
     for (const r of p.Ipv6Ranges ?? []) {
       if (!r.CidrIpv6 || !/^[0-9a-fA-F:]+\/\d{1,3}$/.test(r.CidrIpv6)) {
@@ -179,26 +175,14 @@ function ruleSpecs(
           `Value (${r.CidrIpv6}) for parameter cidrIpv6 is invalid. This is not a valid CIDR block.`,
         );
       }
-      specs.push({
-        ...base,
-        cidrIpv6: r.CidrIpv6,
-        ...(r.Description !== undefined ? { description: r.Description } : {}),
-      });
+      specs.push(withDescription({ ...base, cidrIpv6: r.CidrIpv6 }, r.Description));
     }
     for (const r of p.PrefixListIds ?? []) {
-      specs.push({
-        ...base,
-        prefixListId: r.PrefixListId,
-        ...(r.Description !== undefined ? { description: r.Description } : {}),
-      });
+      specs.push(withDescription({ ...base, prefixListId: r.PrefixListId }, r.Description));
     }
     for (const pair of p.UserIdGroupPairs ?? []) {
       const peer = findGroup(e, { GroupId: pair.GroupId, GroupName: pair.GroupName });
-      specs.push({
-        ...base,
-        referencedGroupId: peer.groupId,
-        ...(pair.Description !== undefined ? { description: pair.Description } : {}),
-      });
+      specs.push(withDescription({ ...base, referencedGroupId: peer.groupId }, pair.Description));
     }
     if (
       !p.IpRanges?.length &&
@@ -210,6 +194,10 @@ function ruleSpecs(
     }
   }
   return specs;
+}
+
+function withDescription(spec: RuleSpec, description: string | undefined): RuleSpec {
+  return description !== undefined ? { ...spec, description } : spec;
 }
 
 function sameRule(a: RuleSpec, b: RuleSpec): boolean {
