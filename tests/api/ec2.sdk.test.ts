@@ -203,6 +203,14 @@ describe('networking', () => {
     await ec2.send(
       new EC2.AttachInternetGatewayCommand({ InternetGatewayId: igw.InternetGatewayId, VpcId: vpc.VpcId }),
     );
+    const attached = await ec2.send(
+      new EC2.DescribeInternetGatewaysCommand({
+        Filters: [{ Name: 'attachment.vpc-id', Values: [vpc.VpcId!] }],
+      }),
+    );
+    expect(attached.InternetGateways!.map((g) => [g.InternetGatewayId, g.Attachments])).toEqual([
+      [igw.InternetGatewayId, [{ State: 'available', VpcId: vpc.VpcId }]],
+    ]);
     const rtb = (await ec2.send(new EC2.CreateRouteTableCommand({ VpcId: vpc.VpcId }))).RouteTable!;
     await ec2.send(
       new EC2.CreateRouteCommand({
