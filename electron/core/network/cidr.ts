@@ -2,25 +2,14 @@
  * IPv4 addresses and CIDR blocks: parsing, containment, overlap, and the addresses a subnet
  * can hand out (AWS reserves the first four and the last address of every subnet).
  */
+import { intToIp, ipToInt, prefixMask } from '../../contract/ipv4';
+
+export { intToIp, ipToInt };
+
 export interface Cidr {
   /** Network address as an unsigned 32-bit integer. */
   base: number;
   prefix: number;
-}
-
-export function ipToInt(ip: string): number | null {
-  const parts = ip.split('.');
-  if (parts.length !== 4) return null;
-  let n = 0;
-  for (const p of parts) {
-    if (!/^\d{1,3}$/.test(p) || Number(p) > 255) return null;
-    n = n * 256 + Number(p);
-  }
-  return n >>> 0;
-}
-
-export function intToIp(n: number): string {
-  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
 }
 
 /** Parses "10.0.0.0/16"; null if malformed or if host bits are set (AWS refuses those). */
@@ -30,7 +19,7 @@ export function parseCidr(text: string): Cidr | null {
   const ip = ipToInt(m[1]!);
   const prefix = Number(m[2]);
   if (ip === null || prefix > 32) return null;
-  const base = (ip & mask(prefix)) >>> 0;
+  const base = (ip & prefixMask(prefix)) >>> 0;
   if (base !== ip) return null;
   return { base, prefix };
 }
@@ -39,20 +28,16 @@ export function formatCidr(c: Cidr): string {
   return `${intToIp(c.base)}/${c.prefix}`;
 }
 
-function mask(prefix: number): number {
-  return prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
-}
-
 export function size(c: Cidr): number {
   return 2 ** (32 - c.prefix);
 }
 
 export function contains(outer: Cidr, inner: Cidr): boolean {
-  return inner.prefix >= outer.prefix && (inner.base & mask(outer.prefix)) >>> 0 === outer.base;
+  return inner.prefix >= outer.prefix && (inner.base & prefixMask(outer.prefix)) >>> 0 === outer.base;
 }
 
 export function containsIp(c: Cidr, ip: number): boolean {
-  return (ip & mask(c.prefix)) >>> 0 === c.base;
+  return (ip & prefixMask(c.prefix)) >>> 0 === c.base;
 }
 
 export function overlaps(a: Cidr, b: Cidr): boolean {

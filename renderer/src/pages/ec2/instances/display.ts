@@ -1,10 +1,19 @@
 /** How instances read in the console: state colours, status-check summaries, names. */
-import type { InstanceStatus } from '@aws-sdk/client-ec2';
+import type { Instance, InstanceStatus } from '@aws-sdk/client-ec2';
 import type { StatusType } from '../../../components/StatusIndicator.svelte';
 import { formatDateTime } from '../../../lib/format';
 
-export function nameOf(resource: { Tags?: Array<{ Key?: string; Value?: string }> }): string | undefined {
-  return resource.Tags?.find((t) => t.Key === 'Name')?.Value;
+/** The value of a resource's Name tag. */
+export function nameOf(
+  resource: { Tags?: Array<{ Key?: string; Value?: string }> } | undefined,
+): string | undefined {
+  return resource?.Tags?.find((t) => t.Key === 'Name')?.Value;
+}
+
+/** An instance as a picker lists it: "web – i-0123456789abcdef0 (running)". */
+export function instanceLabel(i: Instance): string {
+  const name = nameOf(i);
+  return `${name ? `${name} – ` : ''}${i.InstanceId} (${i.State?.Name ?? 'unknown'})`;
 }
 
 export function stateType(state: string | undefined): StatusType {

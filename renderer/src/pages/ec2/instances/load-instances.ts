@@ -3,12 +3,17 @@
  * as any client would. The first page is reported as soon as it arrives, so a Region with
  * thousands of instances shows its first screen while the rest loads.
  */
-import type { Instance, InstanceStatus } from '@aws-sdk/client-ec2';
+import type { Instance, InstanceStatus, Reservation } from '@aws-sdk/client-ec2';
 import { aws } from '../../../lib/api';
 
 export interface InstanceRow {
   instance: Instance;
   status?: InstanceStatus;
+}
+
+/** The instances of a DescribeInstances answer, out of their reservations. */
+export function instancesOf(answer: { Reservations?: Reservation[] }): Instance[] {
+  return (answer.Reservations ?? []).flatMap((r) => r.Instances ?? []);
 }
 
 const FIRST_PAGE = 100;
@@ -39,7 +44,7 @@ export async function loadInstances(
       MaxResults: instances.length ? PAGE : FIRST_PAGE,
       NextToken,
     });
-    for (const r of page.Reservations ?? []) instances.push(...(r.Instances ?? []));
+    instances.push(...instancesOf(page));
     NextToken = page.NextToken;
     if (NextToken) partial(rows());
   } while (NextToken);

@@ -4,6 +4,7 @@
  * between a group's rules and the edited rows. Pure functions, no Svelte.
  */
 import type { IpPermission, SecurityGroup, SecurityGroupRule } from '@aws-sdk/client-ec2';
+import { intToIp, ipToInt, prefixMask } from '../../../../../electron/contract/ipv4';
 
 /** Cloud Lab cannot know the user's real address: "My IP" uses one reserved for documentation. */
 export const MY_IP = '203.0.113.10/32';
@@ -180,10 +181,6 @@ export function countPermissions(permissions: IpPermission[] | undefined): numbe
   );
 }
 
-export function nameTag(tags: Array<{ Key?: string; Value?: string }> | undefined): string | undefined {
-  return tags?.find((t) => t.Key === 'Name')?.Value;
-}
-
 // ---- editor rows ------------------------------------------------------------------------------
 
 export type PeerType = 'custom' | 'anywhere-ipv4' | 'anywhere-ipv6' | 'my-ip' | 'security-group';
@@ -322,21 +319,6 @@ function parsePorts(text: string): [number, number] | null {
   return [Number(m[1]), Number(m[2] ?? m[1])];
 }
 
-function ipv4ToInt(ip: string): number | null {
-  const parts = ip.split('.');
-  if (parts.length !== 4) return null;
-  let n = 0;
-  for (const p of parts) {
-    if (!/^\d{1,3}$/.test(p) || Number(p) > 255) return null;
-    n = n * 256 + Number(p);
-  }
-  return n >>> 0;
-}
-
-function intToIpv4(n: number): string {
-  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
-}
-
 /** Why a CIDR block is not valid for EC2, or null if it is. */
 export function cidrError(text: string): string | null {
   const value = text.trim();
@@ -348,14 +330,13 @@ export function cidrError(text: string): string | null {
     return null;
   }
   const m = /^(\d+\.\d+\.\d+\.\d+)(?:\/(\d{1,2}))?$/.exec(value);
-  const ip = m ? ipv4ToInt(m[1]!) : null;
+  const ip = m ? ipToInt(m[1]!) : null;
   if (!m || ip === null) return `${value} is not a valid CIDR block, such as 10.0.0.0/16 or 203.0.113.5/32.`;
   if (m[2] === undefined) return `Add a prefix length: ${value}/32 is this one address.`;
   const prefix = Number(m[2]);
   if (prefix > 32) return `The prefix length of an IPv4 CIDR block is at most 32.`;
-  const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
-  const base = (ip & mask) >>> 0;
-  if (base !== ip) return `${value} has host bits set: the block is ${intToIpv4(base)}/${prefix}.`;
+  const base = (ip & prefixMask(prefix)) >>> 0;
+  if (base !== ip) return `${value} has host bits set: the block is ${intToIp(base)}/${prefix}.`;
   return null;
 }
 
@@ -535,10 +516,4 @@ export function groupsInVpc(groups: SecurityGroup[], vpcId: string | undefined):
   return groups
     .filter((g) => g.VpcId === vpcId)
     .sort((a, b) => (a.GroupName ?? '').localeCompare(b.GroupName ?? ''));
-}
-
-/** An AWS error as the console shows it: "InvalidGroup.Duplicate: The security group…". */
-export function errorText(e: unknown): string {
-  const err = e as { code?: string; message?: string };
-  return err.code ? `${err.code}: ${err.message}` : String(err.message ?? e);
 }
