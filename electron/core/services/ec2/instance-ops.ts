@@ -518,18 +518,26 @@ function reservation(e: Ec2Context, instances: InstanceRecord[]): EC2.Reservatio
 
 // ---- DescribeInstances --------------------------------------------------------------------
 
+/** The instances a Describe call names, or all of them; IDs and paging do not mix, as on AWS. */
+function instancesAsked(
+  e: Ec2Context,
+  input: { InstanceIds?: string[]; MaxResults?: number },
+): InstanceRecord[] {
+  if (input.InstanceIds?.length && input.MaxResults !== undefined) {
+    throw errors.combination('The parameter instancesSet cannot be used with the parameter maxResults');
+  }
+  return input.InstanceIds?.length
+    ? getInstances(e, input.InstanceIds)
+    : e.res.list<InstanceRecord>(e.scope, 'instance');
+}
+
 export async function describeInstances(
   ctx: OperationContext,
   input: EC2.DescribeInstancesRequest,
 ): Promise<EC2.DescribeInstancesResult> {
   const e = ec2(ctx);
   await ensureDefaultNetwork(e);
-  if (input.InstanceIds?.length && input.MaxResults !== undefined) {
-    throw errors.combination('The parameter instancesSet cannot be used with the parameter maxResults');
-  }
-  const records = input.InstanceIds?.length
-    ? getInstances(e, input.InstanceIds)
-    : e.res.list<InstanceRecord>(e.scope, 'instance');
+  const records = instancesAsked(e, input);
   checkDryRun(input);
   // Reservations group the instances launched together, in launch order.
   const reservation = (id: string, instances: EC2.Instance[]): EC2.Reservation => ({
@@ -832,12 +840,7 @@ export async function describeInstanceStatus(
 ): Promise<EC2.DescribeInstanceStatusResult> {
   const e = ec2(ctx);
   await ensureDefaultNetwork(e);
-  if (input.InstanceIds?.length && input.MaxResults !== undefined) {
-    throw errors.combination('The parameter instancesSet cannot be used with the parameter maxResults');
-  }
-  const records = input.InstanceIds?.length
-    ? getInstances(e, input.InstanceIds)
-    : e.res.list<InstanceRecord>(e.scope, 'instance');
+  const records = instancesAsked(e, input);
   checkDryRun(input);
   const now = ctx.cloud.clock.now();
   const failedHosts = ctx.cloud.hypervisor.failedHostIds();
