@@ -91,7 +91,6 @@ export class Store {
   private seq = 0;
   private inTransaction = false;
   private readonly rollbackListeners = new Set<() => void>();
-  private readonly commitListeners = new Set<() => void>();
   private checkpointing: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
@@ -200,22 +199,10 @@ export class Store {
 
   // ---- writes ------------------------------------------------------------------------------
 
-  /** Is a write() transaction open (so reads see its uncommitted changes)? */
-  get writing(): boolean {
-    return this.inTransaction;
-  }
-
-  /**
-   * Hear when a transaction commits or rolls back: caches of parsed rows drop what an aborted
-   * transaction let them see.
-   */
-  onTransactionEnd(listener: { commit: () => void; rollback: () => void }): () => void {
-    this.commitListeners.add(listener.commit);
-    this.rollbackListeners.add(listener.rollback);
-    return () => {
-      this.commitListeners.delete(listener.commit);
-      this.rollbackListeners.delete(listener.rollback);
-    };
+  /** Hear when a transaction rolls back: caches of parsed rows drop what it let them see. */
+  onRollback(listener: () => void): () => void {
+    this.rollbackListeners.add(listener);
+    return () => this.rollbackListeners.delete(listener);
   }
 
   /** Run `fn` as one transaction; resolves with its result once the change is durable. */
@@ -246,13 +233,11 @@ export class Store {
       this.db.run('COMMIT');
     } catch (e) {
       this.db.run('ROLLBACK');
-      this.inTransaction = false;
       for (const listener of this.rollbackListeners) listener();
       return Promise.reject(e instanceof Error ? e : new Error(String(e)));
     } finally {
       this.inTransaction = false;
     }
-    for (const listener of this.commitListeners) listener();
     if (ops.length === 0) return Promise.resolve(result);
     const record: JournalRecord = { seq: ++this.seq, ops };
     if (!this.journal) return Promise.resolve(result);

@@ -35,15 +35,20 @@ describe('Store', () => {
     await store.close();
   });
 
-  it('rolls back everything when the function throws', async () => {
+  it('rolls back everything when the function throws, and says so to its listeners', async () => {
     const store = await open(null);
+    let rollbacks = 0;
+    store.onRollback(() => rollbacks++);
+    await store.write((tx) => tx.run('INSERT INTO items (k, v) VALUES (?, ?)', ['kept', 0]));
+    expect(rollbacks).toBe(0);
     await expect(
       store.write((tx) => {
         tx.run('INSERT INTO items (k, v) VALUES (?, ?)', ['a', 1]);
         throw new Error('boom');
       }),
     ).rejects.toThrow('boom');
-    expect(store.all('SELECT * FROM items')).toEqual([]);
+    expect(rollbacks).toBe(1);
+    expect(store.all('SELECT k FROM items')).toEqual([{ k: 'kept' }]);
     await store.close();
   });
 

@@ -107,16 +107,6 @@ function checkVcpuLimit(e: Ec2Context, extra: number): void {
   }
 }
 
-function publish(e: Ec2Scope, instanceId: string, state: string, previous?: string): void {
-  e.cloud.events.publish({
-    topic: 'ec2.instance.state',
-    account: e.scope.account,
-    region: e.scope.region,
-    at: e.cloud.clock.now(),
-    data: { instanceId, state, previous },
-  });
-}
-
 function stateChange(i: InstanceRecord, previous: InstanceRecord['state']): EC2.InstanceStateChange {
   return {
     InstanceId: i.instanceId,
@@ -135,10 +125,6 @@ function transition(
   e.res.update(tx, from.instanceId, next);
   e.rt.lifecycle.instanceChanged(e.scope, next);
   return stateChange(next, from.state);
-}
-
-function publishChanges(e: Ec2Scope, changes: EC2.InstanceStateChange[]): void {
-  for (const c of changes) publish(e, c.InstanceId!, c.CurrentState!.Name!, c.PreviousState!.Name);
 }
 
 function reason(code: string, message: string, now: number): string {
@@ -501,7 +487,6 @@ export async function runInstances(
   });
   for (const r of launched) {
     e.rt.lifecycle.instanceChanged(e.scope, r);
-    publish(e, r.instanceId, 'pending');
   }
   return reservation(e, launched);
 }
@@ -682,7 +667,6 @@ export async function startInstances(
       return transition(e, tx, i, next);
     }),
   );
-  publishChanges(e, changes);
   return { StartingInstances: changes };
 }
 
@@ -721,7 +705,6 @@ export async function stopInstances(
       return transition(e, tx, i, next);
     }),
   );
-  publishChanges(e, changes);
   return { StoppingInstances: changes };
 }
 
@@ -751,7 +734,6 @@ export async function rebootInstances(
       });
     }
   });
-  for (const i of instances) publish(e, i.instanceId, i.state, i.state);
   return {};
 }
 
@@ -785,7 +767,6 @@ export async function terminateInstances(
       return transition(e, tx, i, next);
     }),
   );
-  publishChanges(e, changes);
   return { TerminatingInstances: changes };
 }
 
@@ -927,7 +908,6 @@ export async function modifyInstanceAttribute(
   }
   checkDryRun(input);
   await ctx.cloud.store.write((tx) => e.res.update(tx, i.instanceId, next));
-  publish(e, i.instanceId, next.state, i.state);
   return {};
 }
 

@@ -99,12 +99,9 @@ export class Resources {
 
   constructor(private readonly store: Store) {
     this.seq = store.get<{ m: number | null }>('SELECT max(seq) AS m FROM ec2_resources')?.m ?? 0;
-    store.onTransactionEnd({
-      commit: () => undefined,
-      rollback: () => {
-        this.entries.clear();
-        this.scopes.clear();
-      },
+    store.onRollback(() => {
+      this.entries.clear();
+      this.scopes.clear();
     });
   }
 

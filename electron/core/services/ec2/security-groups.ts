@@ -362,13 +362,6 @@ async function authorize(
     e.res.update(tx, group.groupId, { ...group, rules: [...group.rules, ...rules] });
     return rules;
   });
-  ctx.cloud.events.publish({
-    topic: 'ec2.security-group.changed',
-    region: e.scope.region,
-    account: e.scope.account,
-    at: ctx.cloud.clock.now(),
-    data: { groupId: group.groupId },
-  });
   return { Return: true, SecurityGroupRules: added.map((r) => ruleShape(e, group, r)) };
 }
 
@@ -405,13 +398,6 @@ async function revoke(
   checkDryRun(input);
   await ctx.cloud.store.write((tx) => {
     e.res.update(tx, group.groupId, { ...group, rules: group.rules.filter((r) => !doomed.includes(r)) });
-  });
-  ctx.cloud.events.publish({
-    topic: 'ec2.security-group.changed',
-    region: e.scope.region,
-    account: e.scope.account,
-    at: ctx.cloud.clock.now(),
-    data: { groupId: group.groupId },
   });
   return {
     Return: true,
