@@ -13,6 +13,7 @@ import { Ids, idMigrations } from './kernel/ids';
 import { Settings, settingsMigrations } from './kernel/settings';
 import { Store, type CheckpointPolicy } from './kernel/store';
 import { Hypervisor, hypervisorMigrations } from './infra/hypervisor';
+import { OsRuntime, osMigrations } from './os/os-runtime';
 import type { CallSource, OperationContext, ServiceDefinition, ServiceRuntime } from './service';
 import { services as allServices } from './services';
 
@@ -63,6 +64,8 @@ export class Cloud {
   readonly services: ReadonlyMap<string, ServiceDefinition>;
   readonly hypervisor: Hypervisor;
   private readonly runtimes = new Map<string, ServiceRuntime>();
+  /** The operating systems of instances and workstations (made once the services run). */
+  os!: OsRuntime;
   private unsubscribeClock: () => void = () => undefined;
 
   private constructor(
@@ -93,6 +96,7 @@ export class Cloud {
         ...settingsMigrations,
         ...hypervisorMigrations,
         ...allServices.flatMap((s) => s.migrations ?? []),
+        ...osMigrations,
       ]);
       const settings = new Settings(store);
       const realNow = options.realNow ?? Date.now;
@@ -130,6 +134,7 @@ export class Cloud {
       for (const service of allServices) {
         if (service.runtime) cloud.runtimes.set(service.name, service.runtime(cloud));
       }
+      cloud.os = new OsRuntime(cloud);
       cloud.unsubscribeClock = clock.onChange((state) => {
         void cloud.saveClock();
         cloud.events.publish({ topic: 'clock.changed', at: clock.now(), data: state });
@@ -223,6 +228,7 @@ export class Cloud {
 
   async close(): Promise<void> {
     this.unsubscribeClock();
+    await this.os.close();
     for (const runtime of this.runtimes.values()) await runtime.close?.();
     if (this.settings.get('clock')) await this.saveClock();
     this.clock.dispose();
