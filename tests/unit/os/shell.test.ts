@@ -50,7 +50,7 @@ describe('instance shell', () => {
     const r = await sh2.run('cat ~/notes.txt; ls ~/proj; ls /etc/motd');
     expect(r.stdout).toBe('written before\nsrc\n');
     expect(r.stderr).toMatch(/No such file/);
-    expect((await sh2.run('history 4 | head -1')).stdout).toMatch(/^ {4}3 {2}echo "written before".*rm \/etc\/motd\n$/);
+    expect((await sh2.run('history 3 | head -1')).stdout).toMatch(/^ {4}3 {2}echo "written before".*rm \/etc\/motd\n$/);
   });
 
   it('keeps files across stop and start, and deletes them on terminate', async () => {
