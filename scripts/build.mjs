@@ -12,8 +12,13 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const started = Date.now();
 
 await build({
-  entryPoints: [join(root, 'electron/host/cli.ts')],
-  outfile: join(root, 'out/cli/cloudlab.mjs'),
+  entryPoints: { cloudlab: join(root, 'electron/host/cli.ts') },
+  outdir: join(root, 'out/cli'),
+  outExtension: { '.js': '.mjs' },
+  // Parts loaded on first use (the instance OS, the SSH gateway) become chunks, so start-up
+  // does not pay for them.
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
   platform: 'node',
   format: 'esm',

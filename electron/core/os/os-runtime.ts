@@ -15,11 +15,22 @@ import type { InstanceRecord } from '../services/ec2/records';
 import { privateDnsName, publicDnsName } from '../services/ec2/instance-store';
 import type { Ec2Runtime } from '../services/ec2/runtime';
 import { MachineFiles, fsMigrations } from './fs/fs-store';
-import { MachineFs } from './fs/machine-fs';
-import { imageFiles } from './image/image-files';
-import { Machine } from './machine';
-import { osModules } from './modules';
+import type { Machine } from './machine';
 import type { MachineIdentity } from './types';
+
+/**
+ * The shell and everything built on it load on first use: a cloud whose instances nobody logs
+ * into starts without them.
+ */
+async function loadOs() {
+  const [{ MachineFs }, { imageFiles }, { Machine }, { osModules }] = await Promise.all([
+    import('./fs/machine-fs'),
+    import('./image/image-files'),
+    import('./machine'),
+    import('./modules'),
+  ]);
+  return { MachineFs, imageFiles, Machine, osModules };
+}
 
 export { fsMigrations as osMigrations };
 
@@ -174,6 +185,7 @@ export class OsRuntime {
   }
 
   private async open(identity: MachineIdentity): Promise<Machine> {
+    const { MachineFs, imageFiles, Machine, osModules } = await loadOs();
     const files = new MachineFiles(this.cloud.store, identity.id);
     const fs = new MachineFs({
       image: imageFiles(identity.image),

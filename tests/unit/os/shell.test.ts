@@ -84,4 +84,15 @@ describe('instance shell', () => {
       'still here\n',
     );
   });
+
+  it('lists files with their owners, as ls -l does on Linux', async () => {
+    const lab = await osLab();
+    const id = await lab.launch();
+    const sh = await lab.shell(id);
+    await sh.run('touch ~/mine.txt && mkdir ~/dir');
+    const home = (await sh.run('ls -la ~')).stdout;
+    expect(home).toMatch(/^-rw-r--r-- +\d+ ec2-user ec2-user +0 .* mine\.txt$/m);
+    expect(home).toMatch(/^d[-rwx]{9} +\d+ ec2-user ec2-user +4096 .* dir$/m);
+    expect((await sh.run('ls -l /etc/os-release')).stdout).toMatch(/ root root .*\/etc\/os-release\n$/);
+  });
 });

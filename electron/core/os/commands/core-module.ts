@@ -10,6 +10,7 @@ import type { Machine } from '../machine';
 import { SWITCH_USER_VAR } from '../shell/shell-session';
 import type { OsModule } from '../types';
 import { fail, ok, quoteArgs, stdinText } from './command-kit';
+import { ls } from './ls-long';
 
 function kernelRelease(m: Machine): string {
   const img = m.identity.image;
@@ -159,7 +160,7 @@ async function writeIdentity(m: Machine): Promise<void> {
 
 export const coreModule: OsModule = {
   name: 'core',
-  commands: [uname, whoami, id, sudo, su, history],
+  commands: [uname, whoami, id, sudo, su, history, ls],
   async boot(m, { firstBoot }) {
     if (firstBoot) await writeIdentity(m);
   },
