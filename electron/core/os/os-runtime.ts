@@ -216,6 +216,16 @@ export class OsRuntime {
   }
 
   private onEvent(event: CloudEvent): void {
+    if (event.topic === 'ec2.instance.reboot') {
+      const { instanceId } = event.data as { instanceId: string };
+      if (this.machines.has(instanceId))
+        this.track(
+          this.unload(instanceId, 'The system is going down for reboot NOW!').then(() =>
+            this.ensure(instanceId, false),
+          ),
+        );
+      return;
+    }
     if (event.topic !== 'ec2.instance.state') return;
     const { instanceId, state } = event.data as { instanceId: string; state: string };
     if (state === 'running') {

@@ -50,7 +50,9 @@ describe('instance shell', () => {
     const r = await sh2.run('cat ~/notes.txt; ls ~/proj; ls /etc/motd');
     expect(r.stdout).toBe('written before\nsrc\n');
     expect(r.stderr).toMatch(/No such file/);
-    expect((await sh2.run('history 3 | head -1')).stdout).toMatch(/^ {4}3 {2}echo "written before".*rm \/etc\/motd\n$/);
+    expect((await sh2.run('history 3 | head -1')).stdout).toMatch(
+      /^ {4}3 {2}echo "written before".*rm \/etc\/motd\n$/,
+    );
   });
 
   it('keeps files across stop and start, and deletes them on terminate', async () => {
@@ -94,5 +96,16 @@ describe('instance shell', () => {
     expect(home).toMatch(/^-rw-r--r-- +\d+ ec2-user ec2-user +0 .* mine\.txt$/m);
     expect(home).toMatch(/^d[-rwx]{9} +\d+ ec2-user ec2-user +4096 .* dir$/m);
     expect((await sh.run('ls -l /etc/os-release')).stdout).toMatch(/ root root .*\/etc\/os-release\n$/);
+  });
+
+  it('shuts the instance down from inside: sudo poweroff stops it, reboot needs root', async () => {
+    const lab = await osLab();
+    const id = await lab.launch();
+    const sh = await lab.shell(id);
+    expect((await sh.run('reboot')).stderr).toMatch(/Interactive authentication required/);
+    const r = await sh.run('sudo poweroff');
+    expect(r.stderr).toMatch(/The system will power off now!/);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect((await lab.instance(id)).State!.Name).toBe('stopping');
   });
 });

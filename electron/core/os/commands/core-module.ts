@@ -11,6 +11,7 @@ import { SWITCH_USER_VAR } from '../shell/shell-session';
 import type { OsModule } from '../types';
 import { fail, ok, quoteArgs, stdinText } from './command-kit';
 import { ls } from './ls-long';
+import { powerCommands } from './power';
 
 function kernelRelease(m: Machine): string {
   const img = m.identity.image;
@@ -160,7 +161,7 @@ async function writeIdentity(m: Machine): Promise<void> {
 
 export const coreModule: OsModule = {
   name: 'core',
-  commands: [uname, whoami, id, sudo, su, history, ls],
+  commands: [uname, whoami, id, sudo, su, history, ls, ...powerCommands],
   async boot(m, { firstBoot }) {
     if (firstBoot) await writeIdentity(m);
   },

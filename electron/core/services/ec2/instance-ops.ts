@@ -734,6 +734,16 @@ export async function rebootInstances(
       });
     }
   });
+  // The operating system restarts: sessions end, services come back as enabled.
+  for (const i of instances) {
+    ctx.cloud.events.publish({
+      topic: 'ec2.instance.reboot',
+      account: e.scope.account,
+      region: e.scope.region,
+      at: now,
+      data: { instanceId: i.instanceId },
+    });
+  }
   return {};
 }
 
