@@ -4,8 +4,9 @@
 // The floor is the most any server can score with this client on this machine, so operations
 // are compared as a fraction of it.
 //
-//   node bench/run.mjs [--only foundation|ec2] [--n 2000] [--conc 1,16] [--starts 7]
-//                      [--runs 500] [--instances 5000] [--json-only]
+//   node bench/run.mjs [--only foundation|ec2|os] [--n 2000] [--conc 1,16] [--starts 7]
+//                      [--runs 500] [--instances 5000] [--os-instances 200] [--keys 300]
+//                      [--commands 50] [--json-only]
 //
 // Peers: LocalStack needs Docker and an account token and moto needs PyPI; neither can run
 // offline here, so the SDK floor is the comparison for these operations.
@@ -13,6 +14,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runEc2 } from './ec2.mjs';
 import { runFoundation } from './foundation.mjs';
+import { runOs } from './os.mjs';
 import { root } from './lib.mjs';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -38,6 +40,18 @@ if (!only || only === 'ec2') {
   log(`# EC2 (runs=${runs}, concurrency ${concs.join(',')}, ${instances} instances)\n`);
   const r = await runEc2({ runs, concs, instances, log });
   summary.ec2 = { runs, ...r.summary };
+  failed ||= r.failed;
+}
+if (!only || only === 'os') {
+  const instances = Number(arg('os-instances', 200));
+  log(`# Instance OS (web terminal, ${instances} instances with an idle session each)\n`);
+  const r = await runOs({
+    instances,
+    keys: Number(arg('keys', 300)),
+    commands: Number(arg('commands', 50)),
+    log,
+  });
+  summary.os = r.summary;
   failed ||= r.failed;
 }
 mkdirSync(join(root, 'bench', 'results'), { recursive: true });

@@ -184,6 +184,29 @@ export interface ConsoleApi {
   'lab.hosts.fail': { args: HostSelection; result: { hostIds: string[] } };
   'lab.hosts.restore': { args: HostSelection; result: { hostIds: string[] } };
   'lab.capacity': { args: CapacityChange | null; result: CapacityInfo };
+  'terminal.open': { args: TerminalOpen; result: TerminalOpened };
+  /** Keystrokes and pastes; sent fire-and-forget (`ConsoleTransport.send`). */
+  'terminal.input': { args: { sessionId: string; data: string }; result: null };
+  'terminal.resize': { args: { sessionId: string; cols: number; rows: number }; result: null };
+  'terminal.close': { args: { sessionId: string }; result: null };
+}
+
+/** What a terminal logs in to: a running instance, or the account's CloudShell-style workstation. */
+export type TerminalTarget =
+  { kind: 'instance'; instanceId: string; region: string } | { kind: 'workstation'; region: string };
+
+export interface TerminalOpen {
+  target: TerminalTarget;
+  cols: number;
+  rows: number;
+  /** Instances: who logs in (the AMI's default user unless said). */
+  user?: string;
+}
+
+export interface TerminalOpened {
+  sessionId: string;
+  /** For the terminal's tab: `i-0abc… (web-1)`, `CloudShell (eu-west-1)`. */
+  title: string;
 }
 
 export type ConsoleChannel = keyof ConsoleApi;
@@ -202,6 +225,10 @@ export interface ConsoleEvents {
   'cloud.event': CloudEventShape;
   /** The transport lost or regained its connection (web console). */
   'transport.status': { connected: boolean };
+  /** A terminal's output: sent only to the console connection that opened the session. */
+  'terminal.output': { sessionId: string; data: string };
+  /** The session ended (`exit`, the machine went down, the server closed it). */
+  'terminal.exit': { sessionId: string; code: number; reason?: string };
 }
 
 export type Envelope<T> = { ok: true; result: T } | { ok: false; error: AwsErrorShape };
@@ -209,9 +236,16 @@ export type Envelope<T> = { ok: true; result: T } | { ok: false; error: AwsError
 /** What both transports give the renderer. */
 export interface ConsoleTransport {
   invoke<C extends ConsoleChannel>(channel: C, args: ArgsOf<C>): Promise<Envelope<ResultOf<C>>>;
+  /** Fire-and-forget: no answer comes back (the keystroke path). Dropped while disconnected. */
+  send<C extends ConsoleChannel>(channel: C, args: ArgsOf<C>): void;
   on<E extends keyof ConsoleEvents>(event: E, listener: (payload: ConsoleEvents[E]) => void): () => void;
 }
 
-/** Name of the single IPC channel pair (used only by the two bridge files). */
+/** Names of the IPC channels (used only by the two bridge files). */
 export const IPC_INVOKE = 'cloudlab:invoke';
+/** Fire-and-forget calls (`ConsoleTransport.send`). */
+export const IPC_SEND = 'cloudlab:send';
+/** Cloud events, to every console window. */
 export const IPC_EVENT = 'cloudlab:event';
+/** Events for one window only ({event, payload}): terminal output and exits. */
+export const IPC_CONNECTION_EVENT = 'cloudlab:connection-event';

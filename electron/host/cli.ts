@@ -16,7 +16,8 @@ console at /_cloudlab/ on the same port.
 Options:
   --host ADDR       address to listen on (default 127.0.0.1; 0.0.0.0 for a classroom)
   --port N          AWS endpoint and web console port (default 4566; 0 picks a free port)
-  --ssh-port N      SSH gateway port (default 4522; the gateway arrives with instance terminals)
+  --ssh-port N      SSH gateway port (default 4522; 0 picks a free port):
+                    ssh -i key.pem -p 4522 ec2-user@<instance-id>@127.0.0.1
   --dns-port N      DNS server port (default 4553; the server arrives with Route 53)
   --data DIR        workspace directory (default: the desktop app's workspace,
                     ${defaultWorkspaceDir()})
@@ -102,7 +103,7 @@ async function serve(argv: string[]): Promise<void> {
     if (err.code === 'EACCES') fail(`not allowed to listen on port ${httpPort}: ${err.message}`);
     throw e;
   }
-  for (const note of host.cloud.store.notes) process.stderr.write(`cloudlab: ${note}\n`);
+  for (const note of host.info().notes) process.stderr.write(`cloudlab: ${note}\n`);
   for (const pending of host.info().listeners.pending)
     process.stderr.write(`cloudlab: not started yet: ${pending}\n`);
 
@@ -124,7 +125,7 @@ async function serve(argv: string[]): Promise<void> {
 
   const mode = host.cloud.ids.deterministic ? ` · deterministic (seed ${host.cloud.workspace.seed})` : '';
   process.stdout.write(
-    `Cloud Lab ${packageVersion()} ready · AWS endpoint ${host.endpoint} · console ${host.consoleUrl} · workspace ${dataDir}${mode}\n`,
+    `Cloud Lab ${packageVersion()} ready · AWS endpoint ${host.endpoint} · console ${host.consoleUrl}${host.sshUrl ? ` · SSH gateway ${host.sshUrl}` : ''} · workspace ${dataDir}${mode}\n`,
   );
 }
 

@@ -10,6 +10,7 @@ import type {
   ListenerSettings,
   ConsoleApi,
   ConsoleChannel,
+  ConsoleEvents,
   Envelope,
   LabInfo,
   ResultOf,
@@ -28,9 +29,54 @@ import {
 import type { InstanceRecord } from '../core/services/ec2/records';
 import type { Ec2Runtime } from '../core/services/ec2/runtime';
 import { DEFAULT_DESKTOP_LISTENERS, DESKTOP_LISTENERS_KEY, validateListeners } from './desktop-settings';
+import { TerminalManager } from './terminals';
+
+/** Sends an event to one console connection only (a browser tab's socket, a desktop window). */
+export type ConnectionSink = <E extends keyof ConsoleEvents>(event: E, payload: ConsoleEvents[E]) => void;
+
+/**
+ * One console connection: a WebSocket of the web console, or a window of the desktop app.
+ * What belongs to it (terminal sessions) ends when it closes.
+ */
+export class ConsoleConnection {
+  private readonly closers = new Set<() => void>();
+  private ended = false;
+
+  constructor(readonly emit: ConnectionSink) {}
+
+  get closed(): boolean {
+    return this.ended;
+  }
+
+  /** Run `fn` when the connection closes; returns a function that forgets it. */
+  onClose(fn: () => void): () => void {
+    this.closers.add(fn);
+    return () => this.closers.delete(fn);
+  }
+
+  close(): void {
+    if (this.ended) return;
+    this.ended = true;
+    for (const fn of [...this.closers]) {
+      try {
+        fn();
+      } catch {
+        // One resource failing to close does not keep the others open.
+      }
+    }
+    this.closers.clear();
+  }
+}
+
+/** Who is calling: the console connection, or null for plain HTTP calls (/_cloudlab/api/). */
+export interface ConsoleContext {
+  connection: ConsoleConnection | null;
+}
+
+const NO_CONNECTION: ConsoleContext = { connection: null };
 
 export type ConsoleHandlers = {
-  [C in ConsoleChannel]: (args: ArgsOf<C>) => Promise<ResultOf<C>> | ResultOf<C>;
+  [C in ConsoleChannel]: (args: ArgsOf<C>, context?: ConsoleContext) => Promise<ResultOf<C>> | ResultOf<C>;
 };
 
 export interface ListenerControl {
@@ -44,6 +90,7 @@ export function createConsoleHandlers(
   info: () => LabInfo,
   listeners: ListenerControl,
 ): ConsoleHandlers {
+  const terminals = new TerminalManager(cloud);
   return {
     'aws.call': (call) => {
       if (!call || typeof call.service !== 'string' || typeof call.operation !== 'string') {
@@ -165,6 +212,10 @@ export function createConsoleHandlers(
         (saved.enabled && (saved.host !== running.host || saved.port !== running.port));
       return { settings: saved, editable: true, restartRequired: differs };
     },
+    'terminal.open': (args, context) => terminals.open(args, context?.connection ?? null),
+    'terminal.input': (args, context) => terminals.input(args, context?.connection ?? null),
+    'terminal.resize': (args, context) => terminals.resize(args, context?.connection ?? null),
+    'terminal.close': (args, context) => terminals.close(args, context?.connection ?? null),
   };
 }
 
@@ -241,8 +292,10 @@ export async function dispatchConsole<C extends ConsoleChannel>(
   handlers: ConsoleHandlers,
   channel: C,
   args: ArgsOf<C>,
+  context: ConsoleContext = NO_CONNECTION,
 ): Promise<Envelope<ResultOf<C>>> {
-  const handler = handlers[channel] as ((a: ArgsOf<C>) => Promise<ResultOf<C>> | ResultOf<C>) | undefined;
+  const handler = handlers[channel] as
+    ((a: ArgsOf<C>, c: ConsoleContext) => Promise<ResultOf<C>> | ResultOf<C>) | undefined;
   if (typeof handler !== 'function' || !Object.prototype.hasOwnProperty.call(handlers, channel)) {
     return {
       ok: false,
@@ -250,7 +303,7 @@ export async function dispatchConsole<C extends ConsoleChannel>(
     };
   }
   try {
-    return { ok: true, result: await handler(args) };
+    return { ok: true, result: await handler(args, context) };
   } catch (e) {
     if (isAwsError(e)) return { ok: false, error: e.toJSON() };
     return { ok: false, error: { code: 'InternalFailure', message: (e as Error).message, status: 500 } };

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { LabInfo } from '../contract/console-api';
 import { Cloud } from '../core/cloud';
 import { Gateway, writeResponse } from '../gateway/gateway';
+import { SshGateway } from '../gateway/ssh/ssh-gateway';
 import type { ConsoleChannel } from '../contract/console-api';
 import { createConsoleHandlers, dispatchConsole, type ConsoleHandlers } from './console-api';
 import { serveConsoleFile } from './static-files';
@@ -31,6 +32,10 @@ export interface HostOptions {
    * once the workspace is open (the desktop app keeps its listener settings there).
    */
   listen: ListenOptions | null | ((cloud: Cloud) => ListenOptions | null);
+  /**
+   * The SSH gateway's port (0: a free one), on the listener's host; it starts only with the
+   * HTTP listener. A busy port falls back to a free one, with a note.
+   */
   sshPort?: number | null;
   dnsPort?: number | null;
   shell: 'desktop' | 'web';
@@ -46,6 +51,10 @@ export interface CloudHost {
   consoleUrl: string | null;
   /** Set when the requested port was busy and another was taken. */
   portNote: string | null;
+  /** The SSH gateway's port, when it listens. */
+  sshPort: number | null;
+  /** `ssh://127.0.0.1:4522`, when the SSH gateway listens. */
+  sshUrl: string | null;
   info(): LabInfo;
   close(): Promise<void>;
 }
@@ -65,6 +74,8 @@ export async function createCloud(options: HostOptions): Promise<CloudHost> {
   let endpoint: string | null = null;
   let port: number | null = null;
   let portNote: string | null = null;
+  let ssh: SshGateway | null = null;
+  let sshNote: string | null = null;
 
   const info = (): LabInfo => ({
     version: options.version,
@@ -75,12 +86,9 @@ export async function createCloud(options: HostOptions): Promise<CloudHost> {
     listeners: {
       host: listenOptions?.host ?? '127.0.0.1',
       port,
-      sshPort: options.sshPort ?? null,
+      sshPort: ssh?.port ?? null,
       dnsPort: options.dnsPort ?? null,
       pending: [
-        ...(options.sshPort != null
-          ? [`SSH gateway on port ${options.sshPort} (arrives with instance terminals)`]
-          : []),
         ...(options.dnsPort != null ? [`DNS server on port ${options.dnsPort} (arrives with Route 53)`] : []),
       ],
     },
@@ -88,7 +96,7 @@ export async function createCloud(options: HostOptions): Promise<CloudHost> {
     deterministic: cloud.ids.deterministic,
     seed: cloud.workspace.seed,
     services: cloud.health().services,
-    notes: portNote ? [...cloud.store.notes, portNote] : cloud.store.notes,
+    notes: [...cloud.store.notes, ...(portNote ? [portNote] : []), ...(sshNote ? [sshNote] : [])],
   });
   const handlers = createConsoleHandlers(cloud, info, {
     editable: options.shell === 'desktop',
@@ -128,7 +136,30 @@ export async function createCloud(options: HostOptions): Promise<CloudHost> {
     port = address.port;
     const host = address.address.includes(':') ? `[${address.address}]` : address.address;
     endpoint = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`;
+
+    if (options.sshPort != null) {
+      const start = (sshPort: number) =>
+        SshGateway.start({ cloud, host: listenOptions.host, port: sshPort, log: options.log });
+      try {
+        ssh = await start(options.sshPort).catch((e: NodeJS.ErrnoException) => {
+          if (e.code !== 'EADDRINUSE') throw e;
+          sshNote = `Port ${options.sshPort} is in use, so the SSH gateway uses another port.`;
+          return start(0);
+        });
+      } catch (e) {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server!.close(() => resolve()));
+        await cloud.close();
+        throw e;
+      }
+    }
   }
+  const sshHost =
+    listenOptions && !['0.0.0.0', '::'].includes(listenOptions.host)
+      ? listenOptions.host.includes(':')
+        ? `[${listenOptions.host}]`
+        : listenOptions.host
+      : '127.0.0.1';
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = pathOf(req.url);
@@ -220,9 +251,12 @@ export async function createCloud(options: HostOptions): Promise<CloudHost> {
       return endpoint ? `${endpoint}/_cloudlab/` : null;
     },
     portNote,
+    sshPort: ssh?.port ?? null,
+    sshUrl: ssh ? `ssh://${sshHost}:${ssh.port}` : null,
     info,
     async close() {
       sockets.close();
+      await ssh?.close();
       if (server) {
         server.closeAllConnections();
         await new Promise<void>((resolve) => server!.close(() => resolve()));

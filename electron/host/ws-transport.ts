@@ -1,7 +1,9 @@
 /**
  * The web console's transport: a WebSocket at /_cloudlab/ws carrying the same channels as the
- * Electron preload. Client → server: {id, channel, args}; server → client: {id, envelope} for
- * answers and {event, payload} for pushed cloud events.
+ * Electron preload. Client → server: {id, channel, args}, or {channel, args} without an id for
+ * fire-and-forget calls (keystrokes); server → client: {id, envelope} for answers and
+ * {event, payload} for pushed events (cloud events, and this socket's own terminal output).
+ * Each socket is one console connection: its terminal sessions end when it closes.
  */
 import type { IncomingMessage } from 'node:http';
 import { createRequire } from 'node:module';
@@ -11,7 +13,7 @@ import type { WebSocket, WebSocketServer } from 'ws';
 import type { ConsoleChannel } from '../contract/console-api';
 import { decodeWire, encodeWire } from '../contract/json-wire';
 import type { EventBus } from '../core/kernel/events';
-import { dispatchConsole, type ConsoleHandlers } from './console-api';
+import { ConsoleConnection, dispatchConsole, type ConsoleHandlers } from './console-api';
 
 export const WS_PATH = '/_cloudlab/ws';
 const MAX_MESSAGE = 16 * 1024 * 1024;
@@ -41,30 +43,41 @@ export class ConsoleSocketServer {
   }
 
   private attach(socket: WebSocket): void {
+    const connection = new ConsoleConnection((event, payload) => {
+      if (socket.readyState === socket.OPEN) socket.send(encodeWire({ event, payload }));
+    });
     const unsubscribe = this.events.subscribe((event) => {
       if (socket.readyState === socket.OPEN)
         socket.send(encodeWire({ event: 'cloud.event', payload: event }));
     });
-    socket.on('close', unsubscribe);
-    socket.on('error', unsubscribe);
+    const closed = () => {
+      unsubscribe();
+      connection.close();
+    };
+    socket.on('close', closed);
+    socket.on('error', closed);
     socket.on('message', (data) => {
-      void this.answer(socket, data.toString());
+      void this.answer(socket, connection, data.toString());
     });
   }
 
-  private async answer(socket: WebSocket, text: string): Promise<void> {
+  private async answer(socket: WebSocket, connection: ConsoleConnection, text: string): Promise<void> {
     let message: { id?: unknown; channel?: unknown; args?: unknown };
     try {
       message = decodeWire(text) as typeof message;
     } catch {
       return; // not JSON: nothing to answer to
     }
-    if (typeof message?.id !== 'number' || typeof message.channel !== 'string') return;
-    const envelope = await dispatchConsole(
-      this.handlers,
-      message.channel as ConsoleChannel,
-      (message.args ?? null) as never,
-    );
+    if (typeof message?.channel !== 'string') return;
+    const context = { connection };
+    const args = (message.args ?? null) as never;
+    if (message.id === undefined) {
+      // Fire-and-forget (keystrokes): nobody waits for the answer.
+      void dispatchConsole(this.handlers, message.channel as ConsoleChannel, args, context);
+      return;
+    }
+    if (typeof message.id !== 'number') return;
+    const envelope = await dispatchConsole(this.handlers, message.channel as ConsoleChannel, args, context);
     if (socket.readyState === socket.OPEN) socket.send(encodeWire({ id: message.id, envelope }));
   }
 

@@ -45,7 +45,7 @@ describe('cloudlab serve', () => {
     const lab = await serve();
     try {
       expect(lab.stdout()).toMatch(
-        /^Cloud Lab \S+ ready · AWS endpoint http:\/\/127\.0\.0\.1:\d+ · console http:\/\/127\.0\.0\.1:\d+\/_cloudlab\/ · workspace \S+\n$/,
+        /^Cloud Lab \S+ ready · AWS endpoint http:\/\/127\.0\.0\.1:\d+ · console http:\/\/127\.0\.0\.1:\d+\/_cloudlab\/ · SSH gateway ssh:\/\/127\.0\.0\.1:\d+ · workspace \S+\n$/,
       );
       const health = await fetch(`${lab.endpoint}/_cloudlab/health`);
       expect(health.status).toBe(200);

@@ -34,7 +34,9 @@ export async function serve(args: string[] = [], options: { dataDir?: string } =
   ensureBuilt();
   const temp = options.dataDir ? null : tempDir('cloudlab-api-');
   const dataDir = options.dataDir ?? temp!.dir;
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data', dataDir, ...args], {
+  // A free SSH port too, unless the test names one: test files run side by side with the app.
+  const ssh = args.includes('--ssh-port') ? [] : ['--ssh-port', '0'];
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...ssh, '--data', dataDir, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -43,6 +43,11 @@ export async function lab<C extends ConsoleChannel>(channel: C, args: ArgsOf<C>)
   return envelope.result;
 }
 
+/** Fire-and-forget (the keystroke path): nothing comes back, errors included. */
+export function labSend<C extends ConsoleChannel>(channel: C, args: ArgsOf<C>): void {
+  transport.send(channel, args);
+}
+
 export function aws<S extends ServiceName, O extends OperationName<S>>(
   service: S,
   operation: O,

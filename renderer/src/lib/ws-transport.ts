@@ -38,6 +38,11 @@ export class WebSocketTransport implements ConsoleTransport {
     });
   }
 
+  send<C extends ConsoleChannel>(channel: C, args: ArgsOf<C>): void {
+    // Keystrokes typed while the connection is down are dropped, as a dead SSH link drops them.
+    if (this.connected && this.socket) this.socket.send(encodeWire({ channel, args }));
+  }
+
   on<E extends keyof ConsoleEvents>(event: E, listener: (payload: ConsoleEvents[E]) => void): () => void {
     let set = this.listeners.get(event);
     if (!set) this.listeners.set(event, (set = new Set()));

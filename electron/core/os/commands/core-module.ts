@@ -102,7 +102,14 @@ const sudo = (m: Machine): CustomCommand =>
     if (!as)
       return fail(`sudo: unknown user ${target}\nsudo: error initializing audit plugin sudoers_audit\n`);
     if (!ctx.exec) return fail('sudo: cannot run a command here\n');
-    const env: Record<string, string> = { USER: as.name, LOGNAME: as.name, HOME: as.home, SUDO_USER: user };
+    // sudoers' secure_path: commands in /usr/sbin (httpd, nginx) are found as with real sudo.
+    const env: Record<string, string> = {
+      USER: as.name,
+      LOGNAME: as.name,
+      HOME: as.home,
+      SUDO_USER: user,
+      PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+    };
     return ctx.exec(quoteArgs(rest), { cwd: ctx.cwd, env, stdin: stdinText(ctx.stdin) });
   });
 

@@ -181,8 +181,13 @@ export class MachineFs extends InMemoryFs {
     const deletes: string[] = [];
     const present = new Set(under(this.getAllPaths()));
     for (const path of present) {
-      const row = await this.rowFor(path);
-      if (row) upserts.push(row);
+      // A command still running may remove a path while this flush reads the tree: then it is
+      // gone, and the next flush (its own) records that.
+      const row = await this.rowFor(path).catch(() => undefined);
+      if (row === undefined) {
+        present.delete(path);
+        this.dirty.add(path);
+      } else if (row) upserts.push(row);
       else deletes.push(path);
     }
     // What the store or the image had there and the tree no longer has: removed.

@@ -26,7 +26,7 @@ export class ShellSession {
   private readonly functions = new Map<string, string>();
   private readonly previousUsers: Array<{ user: ShellUser; env: Record<string, string>; cwd: string }> = [];
   private running: AbortController | null = null;
-  private closed = false;
+  private ended = false;
 
   constructor(
     readonly machine: Machine,
@@ -40,6 +40,11 @@ export class ShellSession {
 
   get busy(): boolean {
     return this.running !== null;
+  }
+
+  /** The session ended (closed by its terminal, or its machine went down). */
+  get closed(): boolean {
+    return this.ended;
   }
 
   /** `[ec2-user@ip-172-31-5-9 ~]$ ` on Amazon Linux, `ubuntu@ip-172-31-5-9:~$ ` on Debian-likes. */
@@ -82,7 +87,7 @@ export class ShellSession {
 
   /** Run one command line as the user typed it. */
   async run(text: string, options: { stdin?: string } = {}): Promise<RunResult> {
-    if (this.closed) return { stdout: '', stderr: '', exitCode: 1, exited: true };
+    if (this.ended) return { stdout: '', stderr: '', exitCode: 1, exited: true };
     const trimmed = text.trim();
     if (trimmed) await this.remember(text);
     if (!trimmed) return { stdout: '', stderr: '', exitCode: 0, exited: false };
@@ -185,7 +190,7 @@ export class ShellSession {
   }
 
   close(): void {
-    this.closed = true;
+    this.ended = true;
     this.interrupt();
   }
 }

@@ -49,3 +49,12 @@ export function checks(status: InstanceStatus | undefined): { type: StatusType; 
 export function formatTime(d: Date | string | undefined): string {
   return d ? formatDateTime(new Date(d).getTime()) : '–';
 }
+
+/** Why the Connect button is off for an instance, or null when it can connect. */
+export function whyNoConnect(i: Instance | undefined): string | null {
+  if (!i) return 'Select an instance to connect to it.';
+  const state = i.State?.Name;
+  if (state === 'running') return null;
+  if (state === 'pending') return 'The instance is still starting. Connect once it is running.';
+  return `The instance is ${state ?? 'not running'}. Start it before connecting.`;
+}

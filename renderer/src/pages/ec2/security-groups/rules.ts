@@ -5,9 +5,10 @@
  */
 import type { IpPermission, SecurityGroup, SecurityGroupRule } from '@aws-sdk/client-ec2';
 import { intToIp, ipToInt, prefixMask } from '../../../../../electron/contract/ipv4';
+import { LEARNER_CIDR } from '../../../../../electron/contract/learner';
 
 /** Cloud Lab cannot know the user's real address: "My IP" uses one reserved for documentation. */
-export const MY_IP = '203.0.113.10/32';
+export const MY_IP = LEARNER_CIDR;
 
 export type Direction = 'inbound' | 'outbound';
 
