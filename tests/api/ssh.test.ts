@@ -4,12 +4,12 @@
  * changes) and with the system's OpenSSH client, and the refusals read as a person sees them.
  */
 import * as EC2 from '@aws-sdk/client-ec2';
-import { spawn } from 'node:child_process';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ssh2, { type ClientChannel } from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { credentials, serve, type Served } from '../support/serve';
+import { sshPortOf, systemSsh as runSystemSsh, waitState as waitInstanceState } from '../support/ssh';
 import { tempDir } from '../support/temp';
 
 const workspace = tempDir('cloudlab-ssh-');
@@ -33,14 +33,8 @@ async function api(channel: string, args: unknown) {
   return body.result;
 }
 
-async function waitState(id: string, name: string) {
-  for (let i = 0; i < 400; i++) {
-    const r = await ec2.send(new EC2.DescribeInstancesCommand({ InstanceIds: [id] }));
-    const instance = r.Reservations![0]!.Instances![0]!;
-    if (instance.State?.Name === name) return instance;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`${id} never became ${name}`);
+function waitState(id: string, name: string) {
+  return waitInstanceState(ec2, id, name);
 }
 
 async function launch(keyName?: string): Promise<EC2.Instance> {
@@ -72,9 +66,7 @@ async function launch(keyName?: string): Promise<EC2.Instance> {
 
 beforeAll(async () => {
   lab = await serve(['--ssh-port', '0'], { dataDir: join(workspace.dir, 'data') });
-  const m = /SSH gateway ssh:\/\/127\.0\.0\.1:(\d+)/.exec(lab.stdout());
-  if (!m) throw new Error(`no SSH gateway in the ready line: ${lab.stdout()}`);
-  sshPort = Number(m[1]);
+  sshPort = sshPortOf(lab.stdout());
   ec2 = new EC2.EC2Client({ endpoint: lab.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
   await api('lab.clock', { speed: 200 });
   keyPem = (await ec2.send(new EC2.CreateKeyPairCommand({ KeyName: 'lab-key' }))).KeyMaterial!;
@@ -125,36 +117,9 @@ function reader(stream: ClientChannel) {
   };
 }
 
-/** Run the system ssh client; resolves with its output and status. */
-function systemSsh(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(
-      'ssh',
-      [
-        '-p',
-        String(sshPort),
-        '-o',
-        'StrictHostKeyChecking=no',
-        '-o',
-        'UserKnownHostsFile=/dev/null',
-        '-o',
-        'BatchMode=yes',
-        '-o',
-        'IdentitiesOnly=yes',
-        '-o',
-        'LogLevel=INFO',
-        '-F',
-        '/dev/null',
-        ...args,
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+/** Run the system ssh client against this lab's gateway. */
+function systemSsh(args: string[]) {
+  return runSystemSsh(sshPort, args);
 }
 
 describe('SSH gateway', () => {
