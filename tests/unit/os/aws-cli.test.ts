@@ -98,9 +98,18 @@ describe('aws inside an instance', () => {
     const ws = await lab.cloud.os.workstation('123456789012', 'us-east-1');
     await lab.cloud.os.settled();
     const sh = await ws.openShell();
-    const who = await sh.run('aws sts get-caller-identity --query Account');
-    expect(who.exitCode).toBe(252);
     const r = await sh.run('aws sts get-caller-identity');
     expect(JSON.parse(r.stdout)).toMatchObject({ Arn: 'arn:aws:iam::123456789012:root' });
+    // --query is JMESPath over the answer; --output text prints a string as it is.
+    expect((await sh.run('aws sts get-caller-identity --query Account --output text')).stdout).toBe(
+      '123456789012\n',
+    );
+    const key = await sh.run(
+      'aws ec2 create-key-pair --key-name lab --query KeyMaterial --output text > lab.pem; head -1 lab.pem',
+    );
+    expect(key.stdout).toBe('-----BEGIN RSA PRIVATE KEY-----\n');
+    const bad = await sh.run("aws sts get-caller-identity --query 'Account['");
+    expect(bad.exitCode).toBe(252);
+    expect(bad.stderr).toMatch(/^\nBad value for --query Account\[: /);
   });
 });

@@ -3,7 +3,7 @@
  * CLI does (env, ~/.aws files, the instance profile through IMDS), maps
  * `aws <service> <operation> --param …` to the operation through the service's API model and
  * calls Cloud.invoke in-process as the credentials' principal. Errors and exit codes are the
- * CLI's. `--query` needs a JMESPath engine, which Cloud Lab does not ship yet: it says so.
+ * CLI's. `--query` is JMESPath, evaluated by the reference implementation.
  */
 import { posix } from 'node:path';
 import { defineCommand, type CustomCommand, type ExecResult } from 'just-bash';
@@ -17,6 +17,7 @@ import { plain, toJson, toTable, toText, toYaml } from './output';
 import { buildInput, ParamError } from './params';
 import { runS3 } from './s3-commands';
 import { configure } from './configure';
+import jmespath from 'jmespath';
 
 /** CLI service names that differ from the cloud's. */
 const SERVICE_ALIASES: Record<string, string> = { s3api: 's3' };
@@ -85,12 +86,13 @@ export const aws = (m: Machine): CustomCommand =>
       );
     if (config.explicitProfile && !config.profileExists())
       return result('', `\nThe config profile (${config.profile}) could not be found\n`, EXIT.other);
-    if (g.query !== undefined)
-      return result(
-        '',
-        '\naws: --query is not available in Cloud Lab yet (it needs a JMESPath engine); pipe --output json to jq instead.\n',
-        EXIT.usage,
-      );
+    if (g.query !== undefined) {
+      try {
+        jmespath.compile(g.query);
+      } catch (e) {
+        return result('', `\nBad value for --query ${g.query}: ${(e as Error).message}\n`, EXIT.usage);
+      }
+    }
     const output = g.output ?? ctx.env.get('AWS_DEFAULT_OUTPUT') ?? config.get('output') ?? 'json';
     if (!['json', 'text', 'table', 'yaml'].includes(output))
       return result(
@@ -238,7 +240,8 @@ export const aws = (m: Machine): CustomCommand =>
       out = { ...out };
       delete out[streamMember];
     }
-    const shown = plain(out);
+    // --query picks from the answer before it is formatted, as the CLI does.
+    const shown = g.query !== undefined ? jmespath.search(plain(out), g.query) : plain(out);
     if (output === 'text') return result(toText(shown));
     if (output === 'table') return result(toTable(shown, operation));
     if (output === 'yaml') return result(toYaml(shown));
