@@ -108,4 +108,18 @@ describe('instance shell', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect((await lab.instance(id)).State!.Name).toBe('stopping');
   });
+
+  it('keeps time on the simulated clock: date and file times', async () => {
+    const lab = await osLab();
+    const id = await lab.launch();
+    const sh = await lab.shell(id);
+    const now = Math.floor(lab.cloud.clock.now() / 1000);
+    const seconds = Number((await sh.run('date +%s')).stdout);
+    expect(Math.abs(seconds - now)).toBeLessThanOrEqual(1);
+    await sh.run('touch ~/stamped');
+    const mtime = Number((await sh.run('date -r ~/stamped +%s')).stdout);
+    expect(Math.abs(mtime - now)).toBeLessThanOrEqual(1);
+    const dots = (await sh.run('ls -la ~ | head -3')).stdout;
+    expect(dots).toMatch(/^drwx------ +\d+ ec2-user ec2-user +4096 \w{3} [ \d]\d [\d:]{5} \.$/m);
+  });
 });

@@ -4,6 +4,7 @@
  * /etc/hosts, the key pair's public key in authorized_keys).
  */
 import { defineCommand, type CustomCommand } from 'just-bash';
+import { kernelArch, kernelRelease } from '../../infra/kernels';
 import type { KeyPairRecord } from '../../services/ec2/records';
 import type { Ec2Runtime } from '../../services/ec2/runtime';
 import type { Machine } from '../machine';
@@ -13,19 +14,10 @@ import { fail, ok, quoteArgs, stdinText } from './command-kit';
 import { ls } from './ls-long';
 import { powerCommands } from './power';
 
-function kernelRelease(m: Machine): string {
-  const img = m.identity.image;
-  const arch = img.architecture === 'arm64' ? 'aarch64' : 'x86_64';
-  if (img.os === 'amazon-linux')
-    return img.osVersion === '2023' ? `6.1.112-122.189.amzn2023.${arch}` : `5.10.226-214.880.amzn2.${arch}`;
-  if (img.os === 'ubuntu') return img.osVersion.startsWith('24') ? '6.8.0-1016-aws' : '6.5.0-1022-aws';
-  return img.architecture === 'arm64' ? '6.1.0-26-cloud-arm64' : '6.1.0-26-cloud-amd64';
-}
-
 const uname = (m: Machine): CustomCommand =>
   defineCommand('uname', async (args) => {
-    const arch = m.identity.image.architecture === 'arm64' ? 'aarch64' : 'x86_64';
-    const release = kernelRelease(m);
+    const arch = kernelArch(m.identity.image.architecture);
+    const release = kernelRelease(m.identity.image);
     const version =
       m.identity.image.os === 'ubuntu'
         ? '#17-Ubuntu SMP Thu Oct 10 2024'
@@ -47,6 +39,24 @@ const uname = (m: Machine): CustomCommand =>
     if (picked.length === 0)
       return fail(`uname: invalid option -- '${flags}'\nTry 'uname --help' for more information.\n`);
     return ok(`${picked.join(' ')}\n`);
+  });
+
+/** date: the machine's clock is the simulated one (what `uptime`, logs and file times use). */
+const date = (m: Machine): CustomCommand =>
+  defineCommand('date', async (args, ctx) => {
+    // -r FILE: the file's modification time (just-bash's date has no -r).
+    const ref = args.findIndex((a) => a === '-r' || a === '--reference');
+    if (ref >= 0) {
+      const file = args[ref + 1] ?? '';
+      const path = ctx.fs.resolvePath(ctx.cwd, file);
+      if (!(await ctx.fs.exists(path))) return fail(`date: ${file}: No such file or directory\n`);
+      const seconds = Math.floor((await ctx.fs.stat(path)).mtime.getTime() / 1000);
+      const rest = args.filter((_, i) => i !== ref && i !== ref + 1);
+      return ctx.origCommand!(['-d', `@${seconds}`, ...rest]);
+    }
+    const chosen = args.some((a) => /^(-[ds]|--date|--set|--file|-f)/.test(a));
+    if (chosen) return ctx.origCommand!(args);
+    return ctx.origCommand!(['-d', `@${Math.floor(m.cloud.clock.now() / 1000)}`, ...args]);
   });
 
 const whoami = (): CustomCommand =>
@@ -168,7 +178,7 @@ async function writeIdentity(m: Machine): Promise<void> {
 
 export const coreModule: OsModule = {
   name: 'core',
-  commands: [uname, whoami, id, sudo, su, history, ls, ...powerCommands],
+  commands: [uname, date, whoami, id, sudo, su, history, ls, ...powerCommands],
   async boot(m, { firstBoot }) {
     if (firstBoot) await writeIdentity(m);
   },

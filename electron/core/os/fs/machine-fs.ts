@@ -78,6 +78,16 @@ export class MachineFs extends InMemoryFs {
     }
   }
 
+  /**
+   * Modification times come from the simulated clock, like everything else the machine reports
+   * (`date`, `uptime`, logs); the in-memory tree would use the host's.
+   */
+  private async stamp(path: string): Promise<void> {
+    if (this.loading) return;
+    const t = new Date(this.now());
+    await super.utimes(path, t, t).catch(() => undefined);
+  }
+
   private touched(path: string): void {
     if (!this.loading) this.dirty.add(this.normal(path));
   }
@@ -90,14 +100,18 @@ export class MachineFs extends InMemoryFs {
 
   override async writeFile(path: string, content: FileContent, options?: WriteOptions): Promise<void> {
     await super.writeFile(path, content, options);
+    await this.stamp(path);
     this.touched(path);
   }
   override async appendFile(path: string, content: FileContent, options?: WriteOptions): Promise<void> {
     await super.appendFile(path, content, options);
+    await this.stamp(path);
     this.touched(path);
   }
   override async mkdir(path: string, options?: MkdirOptions): Promise<void> {
+    const existed = await this.exists(path);
     await super.mkdir(path, options);
+    if (!existed) await this.stamp(path);
     this.touched(path);
   }
   override async rm(path: string, options?: RmOptions): Promise<void> {
@@ -106,6 +120,7 @@ export class MachineFs extends InMemoryFs {
   }
   override async cp(src: string, dest: string, options?: CpOptions): Promise<void> {
     await super.cp(src, dest, options);
+    await this.stamp(dest);
     this.touched(dest);
   }
   override async mv(src: string, dest: string): Promise<void> {
@@ -126,7 +141,10 @@ export class MachineFs extends InMemoryFs {
     this.touched(newPath);
   }
   override async utimes(path: string, atime: Date, mtime: Date): Promise<void> {
-    await super.utimes(path, atime, mtime);
+    // `touch` asks for the host's "now"; the machine's now is the simulated clock's.
+    const hostNow = Math.abs(mtime.getTime() - Date.now()) < 2_000;
+    const t = hostNow && !this.loading ? new Date(this.now()) : mtime;
+    await super.utimes(path, hostNow ? t : atime, t);
     this.touched(path);
   }
 
