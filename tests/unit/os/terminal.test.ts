@@ -113,6 +113,9 @@ describe('terminal line discipline', () => {
     t.term.write('\r');
     const out = await t.until(PROMPT);
     expect(out).toMatch(/^\r\nhello\r\nworld\r\n\[ec2-user@/);
+    // Errors appear where they happened, between the outputs, as on a terminal.
+    t.term.write('echo one; ls /nowhere; echo two\r');
+    expect(await t.until(PROMPT)).toMatch(/\r\none\r\nls: [^\r]*nowhere[^\r]*\r\ntwo\r\n/);
 
     // A second login shows the first one.
     const again = await t.shell.machine.openShell();

@@ -85,8 +85,11 @@ export class ShellSession {
     this.running?.abort();
   }
 
-  /** Run one command line as the user typed it. */
-  async run(text: string, options: { stdin?: string } = {}): Promise<RunResult> {
+  /**
+   * Run one command line as the user typed it. With `tty`, stdout and stderr are one stream in
+   * the order they were written, as a terminal shows them; without, they stay apart (ssh exec).
+   */
+  async run(text: string, options: { stdin?: string; tty?: boolean } = {}): Promise<RunResult> {
     if (this.ended) return { stdout: '', stderr: '', exitCode: 1, exited: true };
     const trimmed = text.trim();
     if (trimmed) await this.remember(text);
@@ -115,9 +118,14 @@ export class ShellSession {
     const unset = /\bunset\s+-f\s+([\w\s-]+)/.exec(text);
     if (unset) for (const name of unset[1]!.split(/\s+/)) this.functions.delete(name);
 
-    const script = ['shopt -s expand_aliases', ...this.functions.values(), text, `${STATE_COMMAND} $?`].join(
-      '\n',
-    );
+    const script = [
+      'shopt -s expand_aliases',
+      // One stream for a terminal: `exec 2>&1` keeps the order (a group's 2>&1 would not).
+      ...(options.tty ? ['exec 2>&1'] : []),
+      ...this.functions.values(),
+      text,
+      `${STATE_COMMAND} $?`,
+    ].join('\n');
     const controller = new AbortController();
     this.running = controller;
     let state: { cwd: string; status: number } | null = null;

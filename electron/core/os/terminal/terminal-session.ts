@@ -606,7 +606,7 @@ export class TerminalSession {
     this.running = shell;
     this.flush();
     void shell
-      .run(text)
+      .run(text, { tty: true })
       .catch((e: unknown): RunResult => ({
         stdout: '',
         stderr: `-bash: ${(e as Error).message}\n`,
