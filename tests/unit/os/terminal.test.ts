@@ -277,4 +277,28 @@ describe('terminal line discipline', () => {
     expect(t.take().replace(/\r\n/g, '')).toBe('a'.repeat(2000));
     expect(perKey).toBeLessThan(1);
   });
+
+  it('shows what runs until Ctrl-C as it happens: ping, python3 -m http.server', async () => {
+    const t = await terminal();
+    t.take();
+    t.term.write('ping localhost\r');
+    // The first echo goes at once, the next a second of simulated time later.
+    await t.until(/PING localhost \(127\.0\.0\.1\) 56\(84\) bytes of data\.\r\n.*icmp_seq=1 /s);
+    t.lab.cloud.clock.advance(1000);
+    await t.until(/icmp_seq=2 /);
+    t.term.write('\x03');
+    const stats = await t.until(PROMPT);
+    expect(stats).toMatch(
+      /\^C\r\n\r\n--- localhost ping statistics ---\r\n\d+ packets transmitted, \d+ received, 0% packet loss/,
+    );
+
+    t.term.write('python3 -m http.server 8080\r');
+    await t.until(/Serving HTTP on 0\.0\.0\.0 port 8080 \(http:\/\/0\.0\.0\.0:8080\/\) \.\.\.\r\n/);
+    const other = await t.shell.machine.openShell();
+    const got = await other.run('curl -s -o /dev/null -w "%{http_code}" http://localhost:8080/');
+    expect(got.stdout).toBe('200');
+    await t.until(/"GET \/ HTTP\/1\.1" 200 -\r\n/);
+    t.term.write('\x03');
+    expect(await t.until(PROMPT)).toMatch(/Keyboard interrupt received, exiting\.\r\n/);
+  });
 });

@@ -8,6 +8,7 @@ import type { CommandContext, ExecResult } from 'just-bash';
 import { fail, ok } from '../commands/command-kit';
 import type { Machine } from '../machine';
 import { staticSite } from '../systemd/static-site';
+import { liveWriter } from '../terminal/live-output';
 
 export interface HttpServerArgs {
   port: number;
@@ -37,6 +38,8 @@ export function startHttpServer(
   cwd: string,
   user: string,
   unit?: string,
+  /** Where request lines go while it runs in a terminal (else a log file, read at the end). */
+  onLog?: (line: string) => void,
 ): { pid: number } | { error: string } {
   if (m.ports.has(`tcp/${a.port}`)) {
     return {
@@ -56,7 +59,7 @@ export function startHttpServer(
     rssKiB: 19_800,
     ...(unit ? { unit } : {}),
   });
-  const logFile = unit ? null : `/tmp/.http.server-${proc.pid}.log`;
+  const logFile = unit || onLog ? null : `/tmp/.http.server-${proc.pid}.log`;
   m.listen({
     protocol: 'tcp',
     port: a.port,
@@ -74,7 +77,8 @@ export function startHttpServer(
       port: a.port,
       now: () => m.cloud.clock.now(),
       log: async (line) => {
-        if (logFile) await m.fs.appendText(logFile, line);
+        if (onLog) onLog(line);
+        else if (logFile) await m.fs.appendText(logFile, line);
       },
     }),
   });
@@ -85,9 +89,12 @@ export async function pythonHttpServer(m: Machine, args: string[], ctx: CommandC
   const parsed = parseHttpServerArgs(args);
   if (typeof parsed === 'string') return fail(parsed, 2);
   const user = ctx.env.get('USER') ?? 'root';
-  const started = startHttpServer(m, parsed, ctx.cwd, user);
+  // In a terminal the banner and each request show as they happen, as Python prints them.
+  const live = liveWriter(m, ctx.env);
+  const started = startHttpServer(m, parsed, ctx.cwd, user, undefined, live ?? undefined);
   if ('error' in started) return fail(started.error, 1);
   const banner = `Serving HTTP on ${parsed.bind} port ${parsed.port} (http://${parsed.bind}:${parsed.port}/) ...\n`;
+  live?.(banner);
   // In the foreground until Ctrl-C (or until the process is killed, which `kill` does).
   await new Promise<void>((resolve) => {
     const check = () => {
@@ -98,6 +105,10 @@ export async function pythonHttpServer(m: Machine, args: string[], ctx: CommandC
     check();
   });
   m.kill(started.pid);
+  if (live) {
+    live('\nKeyboard interrupt received, exiting.\n');
+    return ok('');
+  }
   const logFile = `/tmp/.http.server-${started.pid}.log`;
   const log = (await m.fs.readText(logFile)) ?? '';
   await m.fs.rm(logFile, { force: true });

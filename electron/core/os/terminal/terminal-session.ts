@@ -18,6 +18,7 @@ import type { Machine } from '../machine';
 import type { RunResult, ShellSession } from '../shell/shell-session';
 import { columns, complete } from './completion';
 import { broadcast, recordLogin } from './login';
+import { setLiveWriter } from './live-output';
 import { attachTerminal, detachTerminal, takeNestedLogin } from './nested-login';
 
 export interface TerminalOptions {
@@ -605,6 +606,11 @@ export class TerminalSession {
     this.busy = true;
     this.running = shell;
     this.flush();
+    setLiveWriter(shell, (live) => {
+      if (this.ended) return;
+      this.put(live);
+      this.flush();
+    });
     void shell
       .run(text, { tty: true })
       .catch((e: unknown): RunResult => ({
@@ -618,6 +624,7 @@ export class TerminalSession {
 
   private async finished(shell: ShellSession, result: RunResult): Promise<void> {
     this.running = null;
+    setLiveWriter(shell, null);
     if (this.ended) return;
     const level = this.levels.findIndex((l) => l.shell === shell);
     if (level < 0) {
