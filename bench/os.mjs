@@ -143,6 +143,7 @@ export async function runOs({ instances, keys, commands, log }) {
       new DescribeImagesCommand({ Filters: [{ Name: 'name', Values: ['al2023-ami-*-x86_64'] }] }),
     )
   ).Images[0].ImageId;
+  const baseRss = rssMiB(s.child.pid);
   const ids = [];
   for (let left = instances; left > 0; left -= 50) {
     const out = await ec2.send(
@@ -155,13 +156,12 @@ export async function runOs({ instances, keys, commands, log }) {
     );
     ids.push(...out.Instances.map((i) => i.InstanceId));
   }
-  const baseRss = rssMiB(s.child.pid);
   const conn = await connect(`${s.endpoint.replace('http', 'ws')}/_cloudlab/ws`);
   // Wait until they run: a terminal opens only on a running instance.
-  const open = async (id) => {
+  const open = async (id, via = conn) => {
     for (let attempt = 0; attempt < 200; attempt++) {
       try {
-        const { sessionId } = await conn.call('terminal.open', {
+        const { sessionId } = await via.call('terminal.open', {
           target: { kind: 'instance', instanceId: id, region: 'us-east-1' },
           cols: 120,
           rows: 30,
@@ -175,7 +175,19 @@ export async function runOs({ instances, keys, commands, log }) {
     throw new Error(`${id} never ran`);
   };
 
+  // A console allows 24 terminals: the idle sessions come from several consoles, as a class would.
+  const consoles = [conn];
+  const t0 = performance.now();
   const first = await open(ids[0]);
+  for (const [i, id] of ids.slice(1).entries()) {
+    if ((i + 1) % 20 === 0) consoles.push(await connect(`${s.endpoint.replace('http', 'ws')}/_cloudlab/ws`));
+    await open(id, consoles.at(-1));
+  }
+  const openAllMs = performance.now() - t0;
+  await new Promise((r) => setTimeout(r, 2000));
+  const rss = rssMiB(s.child.pid);
+
+  // Typing and a command in the first session, with every other session open and idle.
   await new Promise((r) => setTimeout(r, 300));
   const lat = await keystrokes(conn, first, keys);
   const cleared = collect(conn, first, () => true);
@@ -192,12 +204,7 @@ export async function runOs({ instances, keys, commands, log }) {
   }
   cmdLat.sort((a, b) => a - b);
 
-  const t0 = performance.now();
-  for (const id of ids.slice(1)) await open(id);
-  const openAllMs = performance.now() - t0;
-  await new Promise((r) => setTimeout(r, 2000));
-  const rss = rssMiB(s.child.pid);
-  conn.close();
+  for (const c of consoles) c.close();
   await stopServe(s);
 
   summary.keystroke_echo = {
@@ -213,7 +220,7 @@ export async function runOs({ instances, keys, commands, log }) {
   };
   summary.idle_sessions = {
     instances,
-    rss_before_sessions_mib: baseRss,
+    rss_before_launch_mib: baseRss,
     rss_with_sessions_mib: rss,
     open_all_s: +(openAllMs / 1000).toFixed(1),
     target_mib: 1024,
@@ -227,7 +234,7 @@ export async function runOs({ instances, keys, commands, log }) {
     `| \`ls -la /etc\` to prompt, p50 / p99 | ${summary.ls_la_etc.p50_ms} / ${summary.ls_la_etc.p99_ms} ms | — | < 20 ms |`,
   );
   log(
-    `| ${instances} running instances, one idle session each: app RSS | ${rss} MiB (${baseRss} MiB before the sessions) | — | < 1024 MiB |`,
+    `| ${instances} running instances, one idle session each: app RSS | ${rss} MiB (${baseRss} MiB before the instances were launched) | — | < 1024 MiB |`,
   );
   log('');
   summary.meets_targets = summary.keystroke_echo.p50_ms < 16 && summary.ls_la_etc.p50_ms < 20 && rss < 1024;

@@ -6,19 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-
-export type ShapeType =
-  | 'structure'
-  | 'list'
-  | 'map'
-  | 'string'
-  | 'integer'
-  | 'long'
-  | 'float'
-  | 'double'
-  | 'boolean'
-  | 'timestamp'
-  | 'blob';
+import type { ModelMetadata, ShapeType } from '../contract/aws-model';
 
 export type Location = 'uri' | 'querystring' | 'header' | 'headers' | 'statusCode';
 export type TimestampFormat = 'iso8601' | 'rfc822' | 'unixTimestamp';
@@ -58,19 +46,6 @@ export interface OperationModel {
   http: { method: string; requestUri: string; responseCode?: number };
   input?: Shape;
   output?: Shape;
-}
-
-export interface ModelMetadata {
-  apiVersion: string;
-  endpointPrefix: string;
-  protocol: 'query' | 'ec2' | 'json' | 'rest-json' | 'rest-xml';
-  jsonVersion?: string;
-  targetPrefix?: string;
-  xmlNamespace?: string;
-  signingName?: string;
-  serviceId: string;
-  uid: string;
-  globalEndpoint?: string;
 }
 
 interface RawOperation {

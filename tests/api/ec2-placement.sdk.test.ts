@@ -7,7 +7,7 @@
 import * as EC2 from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { failure } from '../support/failure';
-import { credentials, serve, type Served } from '../support/serve';
+import { credentials, labCall, serve, type Served } from '../support/serve';
 
 let lab: Served;
 let ec2: EC2.EC2Client;
@@ -16,10 +16,7 @@ let ami: string;
 beforeAll(async () => {
   lab = await serve();
   ec2 = new EC2.EC2Client({ endpoint: lab.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
-  await fetch(`${lab.endpoint}/_cloudlab/api/lab.clock`, {
-    method: 'POST',
-    body: JSON.stringify({ speed: 200 }),
-  });
+  await labCall(lab.endpoint, 'lab.clock', { speed: 200 });
   const images = await ec2.send(
     new EC2.DescribeImagesCommand({ Filters: [{ Name: 'name', Values: ['al2023-ami-*-x86_64'] }] }),
   );

@@ -6,27 +6,18 @@
 import * as EC2 from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { failure } from '../support/failure';
-import { credentials, serve, type Served } from '../support/serve';
+import { credentials, labCall, serve, type Served } from '../support/serve';
+import { al2023Ami } from '../support/ssh';
 import { tempDir } from '../support/temp';
 
 const workspace = tempDir('cloudlab-ec2-');
 let lab: Served;
 let ec2: EC2.EC2Client;
 
-async function api(channel: string, args: unknown) {
-  const res = await fetch(`${lab.endpoint}/_cloudlab/api/${channel}`, {
-    method: 'POST',
-    body: JSON.stringify(args),
-  });
-  const body = (await res.json()) as { ok: boolean; result: unknown };
-  if (!body.ok) throw new Error(JSON.stringify(body));
-  return body.result;
-}
-
 async function start() {
   lab = await serve([], { dataDir: workspace.dir });
   ec2 = client('us-east-1');
-  await api('lab.clock', { speed: 200 });
+  await labCall(lab.endpoint, 'lab.clock', { speed: 200 });
 }
 
 function client(region: string) {
@@ -54,16 +45,7 @@ const waitState = (id: string, name: string) =>
 let ami: string;
 beforeAll(async () => {
   await start();
-  const images = await ec2.send(
-    new EC2.DescribeImagesCommand({
-      Owners: ['amazon'],
-      Filters: [
-        { Name: 'name', Values: ['al2023-ami-*'] },
-        { Name: 'architecture', Values: ['x86_64'] },
-      ],
-    }),
-  );
-  ami = images.Images![0]!.ImageId!;
+  ami = await al2023Ami(ec2);
 });
 afterAll(async () => {
   await lab?.stop();
@@ -458,13 +440,13 @@ describe('instances', () => {
     expect(
       await failure(ec2.send(new EC2.RunInstancesCommand({ ...base, InstanceType: 't4g.micro' }))),
     ).toMatchObject({ name: 'InvalidParameterValue' });
-    await api('lab.hosts.fail', { zone: 'us-east-1f' });
+    await labCall(lab.endpoint, 'lab.hosts.fail', { zone: 'us-east-1f' });
     expect(
       await failure(
         ec2.send(new EC2.RunInstancesCommand({ ...base, Placement: { AvailabilityZone: 'us-east-1f' } })),
       ),
     ).toMatchObject({ name: 'InsufficientInstanceCapacity', status: 500 });
-    await api('lab.hosts.restore', { zone: 'us-east-1f' });
+    await labCall(lab.endpoint, 'lab.hosts.restore', { zone: 'us-east-1f' });
     expect(
       (
         await ec2.send(

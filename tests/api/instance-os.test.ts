@@ -8,7 +8,7 @@ import * as EC2 from '@aws-sdk/client-ec2';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { credentials, serve, type Served } from '../support/serve';
+import { credentials, labCall, serve, type Served } from '../support/serve';
 import { sshPortOf, systemSsh, waitState } from '../support/ssh';
 import { tempDir } from '../support/temp';
 
@@ -30,10 +30,7 @@ systemctl enable --now httpd
 async function start(): Promise<void> {
   lab = await serve([], { dataDir });
   ec2 = new EC2.EC2Client({ endpoint: lab.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
-  await fetch(`${lab.endpoint}/_cloudlab/api/lab.clock`, {
-    method: 'POST',
-    body: JSON.stringify({ speed: 200 }),
-  });
+  await labCall(lab.endpoint, 'lab.clock', { speed: 200 });
 }
 
 /** `ssh -i web.pem -p PORT ec2-user@<instance>@127.0.0.1 '<command>'`. */

@@ -8,8 +8,13 @@ import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ssh2, { type ClientChannel } from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { credentials, serve, type Served } from '../support/serve';
-import { sshPortOf, systemSsh as runSystemSsh, waitState as waitInstanceState } from '../support/ssh';
+import { credentials, labCall, serve, type Served } from '../support/serve';
+import {
+  al2023Ami,
+  sshPortOf,
+  systemSsh as runSystemSsh,
+  waitState as waitInstanceState,
+} from '../support/ssh';
 import { tempDir } from '../support/temp';
 
 const workspace = tempDir('cloudlab-ssh-');
@@ -23,34 +28,15 @@ let otherPem: string;
 const keyFile = join(workspace.dir, 'lab-key.pem');
 const otherFile = join(workspace.dir, 'other.pem');
 
-async function api(channel: string, args: unknown) {
-  const res = await fetch(`${lab.endpoint}/_cloudlab/api/${channel}`, {
-    method: 'POST',
-    body: JSON.stringify(args),
-  });
-  const body = (await res.json()) as { ok: boolean; result: unknown };
-  if (!body.ok) throw new Error(JSON.stringify(body));
-  return body.result;
-}
-
 function waitState(id: string, name: string) {
   return waitInstanceState(ec2, id, name);
 }
 
 async function launch(keyName?: string): Promise<EC2.Instance> {
-  const images = await ec2.send(
-    new EC2.DescribeImagesCommand({
-      Owners: ['amazon'],
-      Filters: [
-        { Name: 'name', Values: ['al2023-ami-*'] },
-        { Name: 'architecture', Values: ['x86_64'] },
-      ],
-    }),
-  );
   const groups = await ec2.send(new EC2.DescribeSecurityGroupsCommand({ GroupNames: ['ssh-in'] }));
   const out = await ec2.send(
     new EC2.RunInstancesCommand({
-      ImageId: images.Images![0]!.ImageId!,
+      ImageId: await al2023Ami(ec2),
       InstanceType: 't3.micro',
       MinCount: 1,
       MaxCount: 1,
@@ -68,7 +54,7 @@ beforeAll(async () => {
   lab = await serve(['--ssh-port', '0'], { dataDir: join(workspace.dir, 'data') });
   sshPort = sshPortOf(lab.stdout());
   ec2 = new EC2.EC2Client({ endpoint: lab.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
-  await api('lab.clock', { speed: 200 });
+  await labCall(lab.endpoint, 'lab.clock', { speed: 200 });
   keyPem = (await ec2.send(new EC2.CreateKeyPairCommand({ KeyName: 'lab-key' }))).KeyMaterial!;
   otherPem = (await ec2.send(new EC2.CreateKeyPairCommand({ KeyName: 'other', KeyType: 'ed25519' })))
     .KeyMaterial!;
@@ -125,7 +111,9 @@ function systemSsh(args: string[]) {
 describe('SSH gateway', () => {
   it('prints the SSH gateway in the ready line and in the lab info', async () => {
     expect(lab.stdout()).toMatch(/ready .*AWS endpoint http:\/\/\S+ .*SSH gateway ssh:\/\/127\.0\.0\.1:\d+/);
-    const info = (await api('lab.info', null)) as { listeners: { sshPort: number; pending: string[] } };
+    const info = (await labCall(lab.endpoint, 'lab.info', null)) as {
+      listeners: { sshPort: number; pending: string[] };
+    };
     expect(info.listeners.sshPort).toBe(sshPort);
     expect(info.listeners.pending.join()).not.toMatch(/SSH/);
   });

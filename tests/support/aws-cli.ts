@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll } from 'vitest';
-import { serve, type Served } from './serve';
+import { labCall, serve, type Served } from './serve';
 
 export const AWS_CLI = process.env.CLOUDLAB_AWS_CLI ?? (existsSync('/usr/bin/aws') ? '/usr/bin/aws' : 'aws');
 
@@ -54,10 +54,7 @@ export function cliLab(options: { clockSpeed?: number } = {}) {
     if (!hasAwsCli())
       throw new Error('The AWS CLI is not installed; .ci/run installs it with apt-get (awscli).');
     lab = await serve();
-    await fetch(`${lab.endpoint}/_cloudlab/api/lab.clock`, {
-      method: 'POST',
-      body: JSON.stringify({ speed: options.clockSpeed ?? 200 }),
-    });
+    await labCall(lab.endpoint, 'lab.clock', { speed: options.clockSpeed ?? 200 });
   });
   afterAll(async () => {
     await lab?.stop();

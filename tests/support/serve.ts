@@ -82,4 +82,18 @@ export function runCli(args: string[]): { status: number | null; stdout: string;
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/**
+ * Call a console channel with a plain HTTP POST to /_cloudlab/api/<channel>: its result, or an
+ * error carrying the envelope when it is not ok.
+ */
+export async function labCall(endpoint: string, channel: string, args: unknown): Promise<unknown> {
+  const res = await fetch(`${endpoint}/_cloudlab/api/${channel}`, {
+    method: 'POST',
+    body: JSON.stringify(args),
+  });
+  const body = (await res.json()) as { ok: boolean; result: unknown };
+  if (!body.ok) throw new Error(JSON.stringify(body));
+  return body.result;
+}
+
 export const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };

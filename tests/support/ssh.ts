@@ -1,7 +1,7 @@
 /**
  * The learner's side of SSH in API tests: the system OpenSSH client (as a person types it,
  * without host-key prompts) against a `cloudlab serve` SSH gateway, and waiting for an EC2
- * instance state through the SDK.
+ * instance state and finding the Amazon Linux 2023 AMI through the SDK.
  */
 import * as EC2 from '@aws-sdk/client-ec2';
 import { spawn } from 'node:child_process';
@@ -60,4 +60,18 @@ export async function waitState(ec2: EC2.EC2Client, id: string, name: string): P
     await new Promise((r) => setTimeout(r, 25));
   }
   throw new Error(`${id} never became ${name}`);
+}
+
+/** The image ID of the Region's Amazon Linux 2023 x86_64 AMI. */
+export async function al2023Ami(ec2: EC2.EC2Client): Promise<string> {
+  const images = await ec2.send(
+    new EC2.DescribeImagesCommand({
+      Owners: ['amazon'],
+      Filters: [
+        { Name: 'name', Values: ['al2023-ami-*'] },
+        { Name: 'architecture', Values: ['x86_64'] },
+      ],
+    }),
+  );
+  return images.Images![0]!.ImageId!;
 }

@@ -48,7 +48,8 @@ export class Machine {
     readonly modules: readonly OsModule[],
   ) {
     this.users = new Users(fs);
-    this.bootedAt = os.cloud.clock.now();
+    // An instance booted when it turned running, whenever its OS is first looked at.
+    this.bootedAt = identity.runningSince ?? os.cloud.clock.now();
     const commands: CustomCommand[] = [this.stateCommand()];
     for (const m of modules) for (const factory of m.commands ?? []) commands.push(factory(this));
     this.bash = new Bash({
@@ -202,7 +203,6 @@ export class Machine {
   // ---- boot and shutdown -----------------------------------------------------------------------
 
   async boot(info: { firstBoot: boolean; resumed: boolean }): Promise<void> {
-    if (!info.resumed) this.bootedAt = this.cloud.clock.now();
     for (const m of this.modules) await m.boot?.(this, info);
     await this.settle();
   }

@@ -180,6 +180,7 @@ export class OsRuntime {
       vpcId: r.vpcId,
       subnetId: r.subnetId,
       hostId: r.hostId,
+      runningSince: r.stateSince,
     };
     return this.open(identity);
   }
@@ -229,10 +230,12 @@ export class OsRuntime {
     if (event.topic !== 'ec2.instance.state') return;
     const { instanceId, state } = event.data as { instanceId: string; state: string };
     if (state === 'running') {
-      // A fresh boot: drop any stale copy (a reboot) and boot from the stored disk.
+      // A fresh boot: drop any stale copy (a reboot) and boot from the stored disk — now if the
+      // machine has work to do at boot (user data, its own files such as enabled services),
+      // else when something first reaches it: 5,000 untouched instances cost no memory.
       this.track(
         this.unload(instanceId, 'The system is going down for reboot NOW!').then(() =>
-          this.ensure(instanceId, false),
+          this.bootsWithWork(instanceId) ? this.ensure(instanceId, false) : undefined,
         ),
       );
     } else if (state === 'stopping' || state === 'shutting-down' || state === 'stopped') {
@@ -244,6 +247,12 @@ export class OsRuntime {
         ),
       );
     }
+  }
+
+  private bootsWithWork(instanceId: string): boolean {
+    const found = this.findInstance(instanceId);
+    if (found?.record.userData) return true;
+    return !!this.cloud.store.get('SELECT 1 AS one FROM os_files WHERE machine = ? LIMIT 1', [instanceId]);
   }
 
   private async unload(id: string, reason: string): Promise<void> {

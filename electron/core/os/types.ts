@@ -32,6 +32,8 @@ export interface MachineIdentity {
   subnetId: string | null;
   /** The hypervisor host the VM runs on, when it runs. */
   hostId: string | null;
+  /** Simulated ms when the instance last turned running (its OS booted then). */
+  runningSince?: number;
 }
 
 /** A command that needs the machine it runs on (its identity, network, services). */

@@ -7,9 +7,9 @@
  */
 import { posix } from 'node:path';
 import { defineCommand, type CustomCommand, type ExecResult } from 'just-bash';
+import { kernelArch, kernelRelease } from '../../infra/kernels';
 import { isAwsError } from '../../kernel/errors';
 import type { Machine } from '../machine';
-import { kernelRelease } from './version';
 import { AwsConfig, findCredentials, principalOf } from './credentials';
 import { EXIT, NO_CREDENTIALS, serviceError, usageError } from './errors';
 import { modelOf } from './models';
@@ -71,7 +71,7 @@ export const aws = (m: Machine): CustomCommand =>
   defineCommand('aws', async (args, ctx) => {
     if (args[0] === '--version')
       return result(
-        `aws-cli/2.22.3 Python/3.12.6 Linux/${kernelRelease(m)} exe/${m.identity.image.architecture === 'arm64' ? 'aarch64' : 'x86_64'}.${m.identity.image.os}\n`,
+        `aws-cli/2.22.3 Python/3.12.6 Linux/${kernelRelease(m.identity.image)} exe/${kernelArch(m.identity.image.architecture)}.${m.identity.image.os}\n`,
       );
     const g = globals(args);
     const [service, command, ...rest] = g.rest;

@@ -76,24 +76,25 @@ export class AwsConfig {
   }
 
   fileCredentials(): Credentials | null {
-    const c = this.credentialsFile[this.profile];
-    if (c?.aws_access_key_id && c.aws_secret_access_key)
-      return {
-        accessKeyId: c.aws_access_key_id,
-        secretAccessKey: c.aws_secret_access_key,
-        sessionToken: c.aws_session_token,
-        source: 'shared-credentials-file',
-      };
-    const k = this.configSection();
-    if (k?.aws_access_key_id && k.aws_secret_access_key)
-      return {
-        accessKeyId: k.aws_access_key_id,
-        secretAccessKey: k.aws_secret_access_key,
-        sessionToken: k.aws_session_token,
-        source: 'config-file',
-      };
-    return null;
+    return (
+      keysIn(this.credentialsFile[this.profile], 'shared-credentials-file') ??
+      keysIn(this.configSection(), 'config-file')
+    );
   }
+}
+
+/** The keys of a profile's section, if it has both an access key ID and a secret. */
+function keysIn(
+  section: Record<string, string> | undefined,
+  source: Credentials['source'],
+): Credentials | null {
+  if (!section?.aws_access_key_id || !section.aws_secret_access_key) return null;
+  return {
+    accessKeyId: section.aws_access_key_id,
+    secretAccessKey: section.aws_secret_access_key,
+    sessionToken: section.aws_session_token,
+    source,
+  };
 }
 
 /** The role credentials the metadata service hands this instance, as botocore fetches them. */

@@ -5,20 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ModelMetadata, ShapeType } from '../../../contract/aws-model';
 import type { Cloud } from '../../cloud';
-
-export type ShapeType =
-  | 'structure'
-  | 'list'
-  | 'map'
-  | 'string'
-  | 'integer'
-  | 'long'
-  | 'float'
-  | 'double'
-  | 'boolean'
-  | 'timestamp'
-  | 'blob';
 
 export interface RawShape {
   shape?: string;
@@ -34,7 +22,7 @@ export interface RawShape {
 }
 
 interface RawModel {
-  metadata: { serviceId: string; endpointPrefix: string };
+  metadata: Pick<ModelMetadata, 'serviceId' | 'endpointPrefix'>;
   operations: Record<string, { input?: RawShape; output?: RawShape }>;
   shapes: Record<string, RawShape>;
 }

@@ -6,6 +6,7 @@
  * What cannot be simulated (running JavaScript, Python programs, SQL) says so plainly.
  */
 import { defineCommand, type CommandContext, type CustomCommand, type ExecResult } from 'just-bash';
+import { kernelArch } from '../../infra/kernels';
 import { fail, ok } from '../commands/command-kit';
 import type { Machine } from '../machine';
 import { flavourOf, repoOf } from './package-db';
@@ -168,7 +169,7 @@ const mysql: Program = (m, args) => {
   );
   if (args.includes('--version') || args.includes('-V'))
     return ok(
-      `mysql  Ver 15.1 Distrib ${v}-MariaDB, for Linux (${m.identity.image.architecture === 'arm64' ? 'aarch64' : 'x86_64'}) using  EditLine wrapper\n`,
+      `mysql  Ver 15.1 Distrib ${v}-MariaDB, for Linux (${kernelArch(m.identity.image.architecture)}) using  EditLine wrapper\n`,
     );
   if (!unitRunning(m, 'mariadb.service')) {
     const sock = m.debianLike ? '/run/mysqld/mysqld.sock' : '/var/lib/mysql/mysql.sock';
@@ -242,7 +243,7 @@ const PROGRAMS: Record<string, Program> = {
   mariadbd: daemonDirect(
     'mariadbd',
     (m) =>
-      `mariadbd  Ver ${versionOf(m, m.debianLike ? 'mariadb-server' : flavourOf(m).osVersion === '2023' ? 'mariadb105-server' : 'mariadb-server')}-MariaDB for Linux on ${m.identity.image.architecture === 'arm64' ? 'aarch64' : 'x86_64'} (MariaDB Server)`,
+      `mariadbd  Ver ${versionOf(m, m.debianLike ? 'mariadb-server' : flavourOf(m).osVersion === '2023' ? 'mariadb105-server' : 'mariadb-server')}-MariaDB for Linux on ${kernelArch(m.identity.image.architecture)} (MariaDB Server)`,
   ),
 };
 

@@ -6,6 +6,13 @@
 import { Buffer } from 'node:buffer';
 import { createHash, createPrivateKey, createPublicKey } from 'node:crypto';
 import { createKey } from '../../services/ec2/key-material';
+import {
+  SSH_ED25519,
+  SSH_RSA,
+  ed25519PublicBlob,
+  jwkBytes,
+  rsaPublicBlob,
+} from '../../services/ec2/ssh-wire';
 import type { Machine } from '../machine';
 
 export interface PublicKey {
@@ -25,16 +32,10 @@ export function publicKeyOfPrivate(text: string): PublicKey | null {
   try {
     const jwk = createPublicKey(createPrivateKey(text)).export({ format: 'jwk' });
     if (jwk.kty === 'RSA' && jwk.n && jwk.e) {
-      const blob = Buffer.concat([
-        sshString('ssh-rsa'),
-        sshMpint(Buffer.from(jwk.e, 'base64url')),
-        sshMpint(Buffer.from(jwk.n, 'base64url')),
-      ]);
-      return { type: 'ssh-rsa', blob };
+      return { type: SSH_RSA, blob: rsaPublicBlob(jwk) };
     }
     if (jwk.kty === 'OKP' && jwk.crv === 'Ed25519' && jwk.x) {
-      const blob = Buffer.concat([sshString('ssh-ed25519'), sshString(Buffer.from(jwk.x, 'base64url'))]);
-      return { type: 'ssh-ed25519', blob };
+      return { type: SSH_ED25519, blob: ed25519PublicBlob(jwkBytes(jwk, 'x')) };
     }
   } catch {
     return null;
@@ -105,24 +106,4 @@ export async function hostKey(machine: Machine): Promise<HostKey> {
   }
   const [type = 'ssh-ed25519', encoded = ''] = line.split(/\s+/);
   return { publicKey: `${type} ${encoded}`, blob, fingerprint: fingerprint(blob) };
-}
-
-function uint32(n: number): Buffer {
-  const out = Buffer.alloc(4);
-  out.writeUInt32BE(n);
-  return out;
-}
-
-function sshString(value: Buffer | string): Buffer {
-  const bytes = typeof value === 'string' ? Buffer.from(value, 'utf8') : value;
-  return Buffer.concat([uint32(bytes.length), bytes]);
-}
-
-function sshMpint(magnitude: Buffer): Buffer {
-  let start = 0;
-  while (start < magnitude.length && magnitude[start] === 0) start += 1;
-  const trimmed = magnitude.subarray(start);
-  const signed =
-    trimmed.length > 0 && (trimmed[0] ?? 0) & 0x80 ? Buffer.concat([Buffer.from([0]), trimmed]) : trimmed;
-  return sshString(signed);
 }

@@ -4,6 +4,7 @@
  * hostname, addresses and times.
  */
 import type { ImageInfo } from '../../infra/catalogue';
+import { kernelArch, kernelRelease } from '../../infra/kernels';
 import type { InstanceRecord } from './records';
 
 function stamp(seconds: number): string {
@@ -18,16 +19,10 @@ export function bootLog(
 ): string[] {
   const host = `ip-${instance.privateIpAddress.replace(/\./g, '-')}`;
   const os = image?.osPrettyName ?? 'Linux';
-  const kernel =
-    image?.os === 'amazon-linux'
-      ? image.osVersion === '2023'
-        ? `6.1.112-122.189.amzn2023.${instance.architecture === 'arm64' ? 'aarch64' : 'x86_64'}`
-        : `5.10.226-214.880.amzn2.${instance.architecture === 'arm64' ? 'aarch64' : 'x86_64'}`
-      : image?.os === 'ubuntu'
-        ? image.osVersion.startsWith('24')
-          ? '6.8.0-1016-aws'
-          : '6.5.0-1022-aws'
-        : '6.1.0-26-cloud-amd64';
+  // The same kernel `uname -r` reports inside the instance (its architecture is its image's).
+  const kernel = kernelRelease(
+    image ?? { os: 'debian', osVersion: '12', architecture: instance.architecture },
+  );
   const date = new Date(now).toUTCString();
   const up = (instance.launchTime ? (now - instance.stateSince) / 1000 : 0) + 4.2;
   return [
@@ -48,7 +43,7 @@ export function bootLog(
     `cloud-init[1511]: Cloud-init v. 22.2.2 finished at ${date}. Datasource DataSourceEc2Local.  Up ${(up + 1.9).toFixed(2)} seconds`,
     ``,
     `${os}`,
-    `Kernel ${kernel} on an ${instance.architecture === 'arm64' ? 'aarch64' : 'x86_64'} (-)`,
+    `Kernel ${kernel} on an ${kernelArch(instance.architecture)} (-)`,
     ``,
     `${host} login:`,
   ];

@@ -13,7 +13,7 @@
  *    files, of 1024, 2048 or 4096 bits; everything else is InvalidKey.Format.
  *
  * Only plain Node crypto is used; the wire formats (RFC 4253 blobs, openssh-key-v1, PPK v2) are
- * written out here, since Node has no SSH support.
+ * written out here and in ssh-wire.ts, since Node has no SSH support.
  */
 import { Buffer } from 'node:buffer';
 import {
@@ -27,6 +27,16 @@ import {
   randomBytes,
 } from 'node:crypto';
 import { AwsError } from '../../kernel/errors';
+import {
+  SSH_ED25519,
+  SSH_RSA,
+  ed25519PublicBlob,
+  jwkBytes,
+  rsaPublicBlob,
+  sshMpint,
+  sshString,
+  uint32,
+} from './ssh-wire';
 
 export type KeyType = 'rsa' | 'ed25519';
 export type KeyFormat = 'pem' | 'ppk';
@@ -54,9 +64,6 @@ export const IMPORTABLE_RSA_BITS: readonly number[] = [1024, 2048, 4096];
 
 /** CreateKeyPair: "Creates an ED25519 or 2048-bit RSA key pair". */
 const CREATED_RSA_BITS = 2048;
-
-const SSH_RSA = 'ssh-rsa';
-const SSH_ED25519 = 'ssh-ed25519';
 
 // ---------------------------------------------------------------------------------------------
 // CreateKeyPair
@@ -330,14 +337,6 @@ export function samePublicKey(storedOpenSsh: string, wireBlob: Uint8Array): bool
 // ---------------------------------------------------------------------------------------------
 // Encodings
 
-function rsaPublicBlob(jwk: JsonWebKey): Buffer {
-  return Buffer.concat([sshString(SSH_RSA), sshMpint(jwkBytes(jwk, 'e')), sshMpint(jwkBytes(jwk, 'n'))]);
-}
-
-function ed25519PublicBlob(pub: Buffer): Buffer {
-  return Buffer.concat([sshString(SSH_ED25519), sshString(pub)]);
-}
-
 function openSshLine(type: string, blob: Buffer): string {
   return `${type} ${blob.toString('base64')}`;
 }
@@ -349,34 +348,6 @@ function ed25519Fingerprint(blob: Buffer): string {
 
 function colonHex(digest: Buffer): string {
   return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join(':');
-}
-
-function jwkBytes(jwk: JsonWebKey, field: string): Buffer {
-  const value = jwk[field];
-  if (typeof value !== 'string') throw new Error(`JWK has no "${field}"`);
-  return Buffer.from(value, 'base64url');
-}
-
-function uint32(n: number): Buffer {
-  const out = Buffer.alloc(4);
-  out.writeUInt32BE(n);
-  return out;
-}
-
-/** RFC 4251 string: a 32-bit big-endian length, then the bytes. */
-function sshString(value: Buffer | string): Buffer {
-  const bytes = typeof value === 'string' ? Buffer.from(value, 'utf8') : value;
-  return Buffer.concat([uint32(bytes.length), bytes]);
-}
-
-/** RFC 4251 mpint of a non-negative big-endian number: minimal, with a 0 byte if the top bit is set. */
-function sshMpint(magnitude: Buffer): Buffer {
-  let start = 0;
-  while (start < magnitude.length && magnitude[start] === 0) start += 1;
-  const trimmed = magnitude.subarray(start);
-  const signed =
-    trimmed.length > 0 && (trimmed[0] ?? 0) & 0x80 ? Buffer.concat([Buffer.from([0]), trimmed]) : trimmed;
-  return sshString(signed);
 }
 
 /** Base64 as it must be, or null: Buffer.from(…, 'base64') would silently skip junk. */
