@@ -75,14 +75,19 @@ export class OsRuntime {
 
   /** The instance record behind a machine ID, wherever it lives. */
   findInstance(instanceId: string): { scope: Scope; record: InstanceRecord } | undefined {
-    for (const entry of this.ec2.resources.everywhere<InstanceRecord>('instance'))
-      if (entry.record.instanceId === instanceId) return entry;
-    return undefined;
+    return this.ec2.resources.find<InstanceRecord>('instance', instanceId);
   }
 
   /** Instances by address (private or public), for the network and the SSH gateway. */
   findInstanceByIp(ip: string, scope?: Partial<Scope>): { scope: Scope; record: InstanceRecord } | undefined {
-    for (const entry of this.ec2.resources.everywhere<InstanceRecord>('instance')) {
+    // Within one Region the index's in-memory list answers; across Regions, the store.
+    const candidates =
+      scope?.account && scope.region
+        ? this.ec2.resources
+            .list<InstanceRecord>({ account: scope.account, region: scope.region }, 'instance')
+            .map((record) => ({ scope: { account: scope.account!, region: scope.region! }, record }))
+        : this.ec2.resources.everywhere<InstanceRecord>('instance');
+    for (const entry of candidates) {
       if (scope?.account && entry.scope.account !== scope.account) continue;
       if (scope?.region && entry.scope.region !== scope.region) continue;
       const r = entry.record;

@@ -106,18 +106,27 @@ export class Resources {
   }
 
   get<T>(scope: Scope, kind: Kind, id: string): T | undefined {
-    let entry = this.entries.get(id);
-    if (!entry) {
-      const row = this.store.get<Omit<Entry, 'value'>>(
-        'SELECT id, account, region, kind, name, parent FROM ec2_resources WHERE id = ?',
-        [id],
-      );
-      if (!row) return undefined;
-      entry = this.remember(row);
-    }
-    if (entry.account !== scope.account || entry.region !== scope.region || entry.kind !== kind)
+    const entry = this.entry(id);
+    if (!entry || entry.account !== scope.account || entry.region !== scope.region || entry.kind !== kind)
       return undefined;
     return this.valueOf([entry])[0] as T;
+  }
+
+  /** A record by ID wherever it lives, with its scope (the instance OS, the SSH gateway). */
+  find<T>(kind: Kind, id: string): { scope: Scope; record: T } | undefined {
+    const entry = this.entry(id);
+    if (!entry || entry.kind !== kind) return undefined;
+    return { scope: { account: entry.account, region: entry.region }, record: this.valueOf([entry])[0] as T };
+  }
+
+  private entry(id: string): Entry | undefined {
+    const known = this.entries.get(id);
+    if (known) return known;
+    const row = this.store.get<Omit<Entry, 'value'>>(
+      'SELECT id, account, region, kind, name, parent FROM ec2_resources WHERE id = ?',
+      [id],
+    );
+    return row ? this.remember(row) : undefined;
   }
 
   list<T>(scope: Scope, kind: Kind, where: { parent?: string; name?: string } = {}): T[] {
