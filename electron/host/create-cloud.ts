@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { LabInfo } from '../contract/console-api';
 import { Cloud } from '../core/cloud';
 import { Gateway, writeResponse } from '../gateway/gateway';
-import type { SshGateway } from '../gateway/ssh/ssh-gateway';
+import { SshListener } from '../gateway/ssh/ssh-listener';
 import type { ConsoleChannel } from '../contract/console-api';
 import { createConsoleHandlers, dispatchConsole, type ConsoleHandlers } from './console-api';
 import { serveConsoleFile } from './static-files';
@@ -63,9 +63,6 @@ export const HEALTH_PATH = '/_cloudlab/health';
 export const API_PREFIX = '/_cloudlab/api/';
 
 export async function createCloud(options: HostOptions): Promise<CloudHost> {
-  // The SSH gateway (and ssh2) loads while the workspace opens, not before it.
-  const sshModule = options.sshPort != null ? import('../gateway/ssh/ssh-gateway') : null;
-  sshModule?.catch(() => undefined);
   const cloud = await Cloud.open({
     dataDir: options.dataDir,
     resourcesDir: options.resourcesDir,
@@ -77,7 +74,7 @@ export async function createCloud(options: HostOptions): Promise<CloudHost> {
   let endpoint: string | null = null;
   let port: number | null = null;
   let portNote: string | null = null;
-  let ssh: SshGateway | null = null;
+  let ssh: SshListener | null = null;
   let sshNote: string | null = null;
 
   const info = (): LabInfo => ({
@@ -140,10 +137,9 @@ export async function createCloud(options: HostOptions): Promise<CloudHost> {
     const host = address.address.includes(':') ? `[${address.address}]` : address.address;
     endpoint = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`;
 
-    if (options.sshPort != null && sshModule) {
-      const { SshGateway } = await sshModule;
+    if (options.sshPort != null) {
       const start = (sshPort: number) =>
-        SshGateway.start({ cloud, host: listenOptions.host, port: sshPort, log: options.log });
+        SshListener.start({ cloud, host: listenOptions.host, port: sshPort, log: options.log });
       try {
         ssh = await start(options.sshPort).catch((e: NodeJS.ErrnoException) => {
           if (e.code !== 'EADDRINUSE') throw e;

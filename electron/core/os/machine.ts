@@ -9,7 +9,8 @@ import type { Cloud } from '../cloud';
 import type { MachineFs } from './fs/machine-fs';
 import { isDebianLike } from './image/os-flavours';
 import type { OsRuntime } from './os-runtime';
-import { sessionOfTty, ShellSession, STATE_COMMAND, TTY_VAR } from './shell/shell-session';
+import { ShellSession, STATE_COMMAND } from './shell/shell-session';
+import { sessionOfTty, TTY_VAR } from './shell/tty';
 import { Users, type ShellUser } from './shell/users';
 import type { ExecOutcome, MachineIdentity, OsModule, PortBinding } from './types';
 

@@ -17,6 +17,7 @@
  * reads its script from stdin. When the instance goes down the session prints the broadcast
  * and the connection drops ("Connection to … closed by remote host.").
  */
+import type { Socket } from 'node:net';
 import { StringDecoder } from 'node:string_decoder';
 import ssh2, {
   type AuthContext,
@@ -62,7 +63,6 @@ interface Login {
 export class SshGateway {
   private readonly server: InstanceType<typeof ssh2.Server>;
   private readonly clients = new Set<Connection>();
-  private listeningPort = 0;
 
   private constructor(
     private readonly options: SshGatewayOptions,
@@ -74,30 +74,22 @@ export class SshGateway {
     this.server.on('error', (e: Error) => options.log?.(`ssh gateway: ${e.message}`));
   }
 
-  /** Start listening (port 0 picks a free port); rejects with EADDRINUSE and the like. */
-  static async start(options: SshGatewayOptions): Promise<SshGateway> {
-    const gateway = new SshGateway(options, await gatewayHostKey(options.cloud));
-    await new Promise<void>((resolve, reject) => {
-      const onError = (e: Error) => reject(e);
-      gateway.server.once('error', onError);
-      gateway.server.listen(options.port, options.host, () => {
-        gateway.server.off('error', onError);
-        resolve();
-      });
-    });
-    const address = gateway.server.address();
-    gateway.listeningPort = typeof address === 'object' && address ? address.port : options.port;
-    return gateway;
+  /** The gateway for sockets an SshListener accepted (the listener owns the port). */
+  static async create(options: SshGatewayOptions): Promise<SshGateway> {
+    return new SshGateway(options, await gatewayHostKey(options.cloud));
   }
 
-  get port(): number {
-    return this.listeningPort;
+  /** Take a connection the listener accepted (paused until then). */
+  inject(socket: Socket): void {
+    // Resume first: ssh2 takes over the stream's flow when it attaches, and a socket resumed
+    // after that never delivers the data that waited (the handshake stalls).
+    socket.resume();
+    this.server.injectSocket(socket);
   }
 
   async close(): Promise<void> {
     for (const c of this.clients) c.end();
     this.clients.clear();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
   // ---- connections -------------------------------------------------------------------------------
@@ -144,7 +136,7 @@ export class SshGateway {
     const at = ctx.username.indexOf('@');
     if (at <= 0 || at === ctx.username.length - 1)
       return refuse(
-        `Cloud Lab SSH gateway: log in as USER@INSTANCE, for example\n  ssh -i key.pem -p ${this.port} ec2-user@i-0123456789abcdef0@127.0.0.1\n(INSTANCE: an instance ID or its public IP address or DNS name.)`,
+        `Cloud Lab SSH gateway: log in as USER@INSTANCE, for example\n  ssh -i key.pem -p ${this.options.port} ec2-user@i-0123456789abcdef0@127.0.0.1\n(INSTANCE: an instance ID or its public IP address or DNS name.)`,
       );
     const user = ctx.username.slice(0, at);
     const target = await this.resolve(ctx.username.slice(at + 1));

@@ -116,6 +116,8 @@ declare module 'ssh2' {
     listen(port: number, host: string, callback?: () => void): this;
     address(): { port: number; address: string } | string | null;
     close(callback?: (err?: Error) => void): this;
+    /** Serve a socket accepted elsewhere (a listener that loads ssh2 on first use). */
+    injectSocket(socket: import('node:net').Socket): void;
   }
 
   export interface ClientChannel extends Duplex {

@@ -4,7 +4,7 @@
  * session, and the command that is looking.
  */
 import type { Machine } from '../machine';
-import { sessionOfTty } from '../shell/shell-session';
+import { sessionOfTty } from '../shell/tty';
 
 export interface Proc {
   pid: number;

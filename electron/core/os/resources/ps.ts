@@ -4,7 +4,7 @@
 import { defineCommand, type CustomCommand } from 'just-bash';
 import type { Machine } from '../machine';
 import { fail, ok } from '../commands/command-kit';
-import { TTY_VAR } from '../shell/shell-session';
+import { TTY_VAR } from '../shell/tty';
 import { cpuSeconds, processTable, startColumn, type Proc } from './process-table';
 import { specsOf } from './specs';
 

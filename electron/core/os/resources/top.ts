@@ -6,7 +6,7 @@ import { defineCommand, type CustomCommand } from 'just-bash';
 import type { Machine } from '../machine';
 import { fail, ok } from '../commands/command-kit';
 import { isInstalled } from '../packages/packages-module';
-import { TTY_VAR } from '../shell/shell-session';
+import { TTY_VAR } from '../shell/tty';
 import { upSince, clockTime, loadText } from './format';
 import { cpuSeconds, processTable, type Proc } from './process-table';
 import { specsOf } from './specs';

@@ -6,6 +6,7 @@
  * appended to ~/.bash_history as bash does.
  */
 import { parse } from 'just-bash';
+import { ttyOf, TTY_VAR } from './tty';
 import type { Machine } from '../machine';
 import type { ExecOutcome } from '../types';
 import type { ShellUser } from './users';
@@ -201,17 +202,6 @@ export class ShellSession {
     this.ended = true;
     this.interrupt();
   }
-}
-
-/**
- * A session's terminal, as sshd sets it: `SSH_TTY=/dev/pts/3`. The state command reads it to
- * know which session a line belongs to.
- */
-export const TTY_VAR = 'SSH_TTY';
-export const ttyOf = (id: number): string => `/dev/pts/${id}`;
-export function sessionOfTty(tty: string | undefined): number | null {
-  const m = /^\/dev\/pts\/(\d+)$/.exec(tty ?? '');
-  return m ? Number(m[1]) : null;
 }
 
 export type { ExecOutcome };

@@ -11,7 +11,8 @@
  */
 import { defineCommand, type CommandContext, type CustomCommand, type ExecResult } from 'just-bash';
 import type { Machine } from '../machine';
-import { sessionOfTty, TTY_VAR, type ShellSession } from '../shell/shell-session';
+import type { ShellSession } from '../shell/shell-session';
+import { sessionOfTty, TTY_VAR } from '../shell/tty';
 import { hasTerminal, requestNestedLogin } from '../terminal/nested-login';
 import type { OsModule } from '../types';
 import { reach, type Source } from '../../network/reachability';

@@ -5,7 +5,8 @@
  * drives its shell, writes straight to that terminal instead.
  */
 import type { Machine } from '../machine';
-import { sessionOfTty, TTY_VAR, type ShellSession } from '../shell/shell-session';
+import type { ShellSession } from '../shell/shell-session';
+import { sessionOfTty, TTY_VAR } from '../shell/tty';
 
 export type LiveWriter = (text: string) => void;
 
