@@ -108,6 +108,11 @@ describe('aws inside an instance', () => {
       'aws ec2 create-key-pair --key-name lab --query KeyMaterial --output text > lab.pem; head -1 lab.pem',
     );
     expect(key.stdout).toBe('-----BEGIN RSA PRIVATE KEY-----\n');
+    const table = await sh.run("aws sts get-caller-identity --query '[[Account, UserId]]' --output table");
+    // A list of lists is one row each, without a header row (the real CLI draws it so too).
+    expect(table.stdout).toMatch(
+      /^-+\n\|\s+GetCallerIdentity\s+\|\n\+-+\+-+\+\n\|\s+123456789012\s+\|\s+123456789012\s+\|\n\+-+\+-+\+\n$/,
+    );
     const bad = await sh.run("aws sts get-caller-identity --query 'Account['");
     expect(bad.exitCode).toBe(252);
     expect(bad.stderr).toMatch(/^\nBad value for --query Account\[: /);

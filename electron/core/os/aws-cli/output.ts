@@ -90,6 +90,10 @@ export function toTable(value: unknown, title: string): string {
     if (Array.isArray(item)) {
       if (item.every(isScalar)) {
         rows.push(...item.map((v) => [str(v)]));
+      } else if (item.every((e) => Array.isArray(e) && e.every(isScalar))) {
+        // A list of lists (`--query 'Reservations[].Instances[].[InstanceId,State.Name]'`): one
+        // row each, no header.
+        rows.push(...(item as unknown[][]).map((r) => r.map(str)));
       } else {
         header = [
           ...new Set(
