@@ -148,6 +148,8 @@ export interface HypervisorVm {
   vcpus: number;
   memoryMiB: number;
   state: string;
+  /** CPU utilisation the hypervisor measures (percent of the VM's vCPUs); null before its OS ran. */
+  cpuPercent: number | null;
 }
 
 /** The lab's capacity: the size of each zone's data centre and the accounts' vCPU quota. */

@@ -18,6 +18,7 @@ import type {
 import type { Cloud } from '../core/cloud';
 import type { Cloud as CloudType } from '../core/cloud';
 import { AwsError, isAwsError } from '../core/kernel/errors';
+import { cpuMetricsOf } from '../core/infra/cpu-metrics';
 import { DEFAULT_HOSTS_PER_FAMILY, MAX_HOSTS_PER_FAMILY } from '../core/infra/hypervisor';
 import {
   checkVcpuLimit,
@@ -271,6 +272,10 @@ function hypervisorView(cloud: CloudType, region: string): HypervisorView {
           state: u.state,
           reason: u.reason,
           vms: u.placements.map((p) => {
+            const cpu = (id: string) => {
+              const level = cpuMetricsOf(cloud.hypervisor).at(id, cloud.clock.now());
+              return level === null ? null : Math.round(level * 10) / 10;
+            };
             const mine = p.account === account ? instances.get(p.vmId) : undefined;
             return {
               instanceId: mine ? p.vmId : 'another account',
@@ -279,6 +284,7 @@ function hypervisorView(cloud: CloudType, region: string): HypervisorView {
               vcpus: p.vcpus,
               memoryMiB: p.memoryMiB,
               state: mine?.state ?? 'running',
+              cpuPercent: mine ? cpu(p.vmId) : null,
             };
           }),
         })),

@@ -1,3 +1,4 @@
+import type { HypervisorView } from '../../../electron/contract/console-api';
 import { describe, expect, it } from 'vitest';
 import { cpuMetricsOf } from '../../../electron/core/infra/cpu-metrics';
 import { osLab } from './lab';
@@ -61,6 +62,15 @@ describe('machine resources', () => {
     expect((await other.run('top -b -n 1 | head -3 | tail -1')).stdout).toMatch(
       /^%Cpu\(s\): *\d+\.\d us,.* 0\.0 id,/,
     );
+    // The console's hypervisor view shows it on the VM while it runs.
+    const vmCpu = async () => {
+      const view = (await lab.handlers['lab.hypervisor']({ region: 'us-east-1' })) as HypervisorView;
+      return view.zones
+        .flatMap((z) => z.hosts)
+        .flatMap((h) => h.vms)
+        .find((v) => v.instanceId === id)?.cpuPercent;
+    };
+    expect(await vmCpu()).toBe(100);
     await lab.elapse(60_000);
     const r = await running;
     expect(r.stdout).toMatch(
@@ -68,6 +78,7 @@ describe('machine resources', () => {
     );
     const metrics = cpuMetricsOf(lab.cloud.hypervisor);
     expect(metrics.average(id, started, started + 60_000)).toBe(100);
+    expect(await vmCpu()).toBeLessThan(1);
     expect(metrics.at(id, lab.cloud.clock.now())).toBeLessThan(1);
     const load = (await other.run('uptime')).stdout;
     expect(Number(/load average: ([\d.]+)/.exec(load)![1])).toBeGreaterThan(1.5);

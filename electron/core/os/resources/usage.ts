@@ -18,7 +18,19 @@ export function cpuPercent(m: Machine): number {
 
 /** Tell the hypervisor the machine's current CPU level (null: the machine went down). */
 export function reportCpu(m: Machine, down = false): void {
-  cpuMetricsOf(m.cloud.hypervisor).record(m.identity.id, m.cloud.clock.now(), down ? null : cpuPercent(m));
+  const percent = down ? null : cpuPercent(m);
+  const metrics = cpuMetricsOf(m.cloud.hypervisor);
+  const now = m.cloud.clock.now();
+  if (metrics.at(m.identity.id, now) === percent) return;
+  metrics.record(m.identity.id, now, percent);
+  // Pages that show it (the hypervisor view) look again.
+  m.cloud.events.publish({
+    topic: 'ec2.instance.cpu',
+    account: m.identity.account,
+    region: m.identity.region,
+    at: now,
+    data: { instanceId: m.identity.id, percent },
+  });
 }
 
 /** Load averages over 1, 5 and 15 minutes, from the utilisation the hypervisor recorded. */
