@@ -5,6 +5,7 @@
 declare module 'ssh2' {
   import type { EventEmitter } from 'node:events';
   import type { Duplex, Writable } from 'node:stream';
+  import type { Socket } from 'node:net';
 
   export interface ParsedKey {
     type: string;
@@ -117,7 +118,7 @@ declare module 'ssh2' {
     address(): { port: number; address: string } | string | null;
     close(callback?: (err?: Error) => void): this;
     /** Serve a socket accepted elsewhere (a listener that loads ssh2 on first use). */
-    injectSocket(socket: import('node:net').Socket): void;
+    injectSocket(socket: Socket): void;
   }
 
   export interface ClientChannel extends Duplex {

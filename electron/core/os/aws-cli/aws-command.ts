@@ -243,7 +243,16 @@ export const aws = (m: Machine): CustomCommand =>
     // --query picks from the answer before it is formatted, as the CLI does.
     const shown = g.query !== undefined ? jmespath.search(plain(out), g.query) : plain(out);
     if (output === 'text') return result(toText(shown));
-    if (output === 'table') return result(toTable(shown, operation));
+    if (output === 'table') {
+      // The CLI lays the table out for the terminal's width (80 when it cannot tell).
+      const columns = Number(ctx.env.get('COLUMNS'));
+      try {
+        return result(toTable(shown, operation, Number.isInteger(columns) && columns > 0 ? columns : 80));
+      } catch (e) {
+        // Rows of different lengths (`--query '[1, [2, 3]]'`): the CLI's table refuses them.
+        return result('', `\n${(e as Error).message}\n`, EXIT.other);
+      }
+    }
     if (output === 'yaml') return result(toYaml(shown));
     return result(toJson(shown));
   });
