@@ -5,7 +5,14 @@
  * the console's typed `aws.call()` uses it. Types only.
  */
 import type * as EC2 from '@aws-sdk/client-ec2';
+import type * as S3 from '@aws-sdk/client-s3';
 import type * as STS from '@aws-sdk/client-sts';
+
+/**
+ * An S3 output whose Body is the object's bytes as the service produces them (a Node stream or
+ * bytes), not the SDK's client-side stream mixin.
+ */
+export type S3Body<T> = Omit<T, 'Body'> & { Body?: AsyncIterable<Uint8Array> | Uint8Array };
 
 /** Operations whose answer has no members. */
 export type Empty = Record<string, never>;
@@ -93,7 +100,21 @@ export interface AwsApi {
     DeleteTags: [EC2.DeleteTagsRequest, Empty];
     DescribeTags: [EC2.DescribeTagsRequest, EC2.DescribeTagsResult];
   };
-  s3: Record<never, never>;
+  s3: {
+    // buckets
+    CreateBucket: [S3.CreateBucketRequest, S3.CreateBucketOutput];
+    DeleteBucket: [S3.DeleteBucketRequest, Empty];
+    ListBuckets: [S3.ListBucketsRequest, S3.ListBucketsOutput];
+    HeadBucket: [S3.HeadBucketRequest, S3.HeadBucketOutput];
+    GetBucketLocation: [S3.GetBucketLocationRequest, S3.GetBucketLocationOutput];
+    // objects
+    PutObject: [S3.PutObjectRequest, S3.PutObjectOutput];
+    GetObject: [S3.GetObjectRequest, S3Body<S3.GetObjectOutput>];
+    HeadObject: [S3.HeadObjectRequest, S3.HeadObjectOutput];
+    DeleteObject: [S3.DeleteObjectRequest, S3.DeleteObjectOutput];
+    ListObjectsV2: [S3.ListObjectsV2Request, S3.ListObjectsV2Output];
+    ListObjects: [S3.ListObjectsRequest, S3.ListObjectsOutput];
+  };
   dynamodb: Record<never, never>;
   lambda: Record<never, never>;
   route53: Record<never, never>;

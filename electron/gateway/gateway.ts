@@ -12,7 +12,8 @@ import type { Principal } from '../core/kernel/accounts';
 import { AwsError, isAwsError } from '../core/kernel/errors';
 import type { ErrorSpec, ServiceDefinition } from '../core/service';
 import { parseQueryString, type GatewayRequest, type WireResponse } from './http';
-import { ModelRegistry } from './model';
+import { requestBodyStream } from './body-stream';
+import { ModelRegistry, type OperationModel } from './model';
 import { createCodec, type ProtocolCodec } from './protocols';
 import { ServiceRouter, type Routed } from './route';
 import {
@@ -82,11 +83,20 @@ export class Gateway {
     const requestId = this.options.cloud.ids.requestId();
     let response: WireResponse;
     try {
-      head.body = await readBody(req, this.maxBody);
+      // Streaming uploads (S3 PutObject) reach the operation as a stream, never whole in memory.
+      const op = codec.operationInBody ? undefined : codec.findOperation(head);
+      if (op && hasStreamingPayload(codec, op)) head.bodyStream = requestBodyStream(req, head);
+      else head.body = await readBody(req, this.maxBody);
       response = await this.process(head, auth, routed, codec, requestId);
     } catch (e) {
       response = codec.encodeError(head, this.toAwsError(e), requestId);
       if (e instanceof BodyTooLarge) response.headers['connection'] = 'close';
+    }
+    if (head.bodyStream && !req.readableEnded) {
+      // The operation answered without reading the whole upload (an error): discard the rest.
+      req.unpipe();
+      req.resume();
+      response.headers['connection'] = 'close';
     }
     writeResponse(res, response);
   }
@@ -206,6 +216,14 @@ export class Gateway {
 }
 
 class BodyTooLarge extends Error {}
+
+/** Does the operation's input payload stream (a blob with the streaming trait)? */
+function hasStreamingPayload(codec: ProtocolCodec, op: OperationModel): boolean {
+  const payload = op.input?.payload;
+  if (!payload || !op.input) return false;
+  const member = codec.model.members(op.input).find(([name]) => name === payload)?.[1];
+  return member?.type === 'blob' && member.streaming === true;
+}
 
 /** Method, path, query and headers of a node request (the body comes later). */
 export function parseHead(req: IncomingMessage): GatewayRequest {

@@ -19,6 +19,11 @@ export interface GatewayRequest {
   /** Alternating names and values as received (for SigV4 canonical headers). */
   rawHeaders: string[];
   body: Buffer;
+  /**
+   * For operations whose input payload streams (S3 PutObject): the decoded body, not read yet.
+   * `body` is then empty.
+   */
+  bodyStream?: Readable;
   /** Set for S3 virtual-host style requests. */
   bucketFromHost?: string;
 }

@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { ListHostedZonesCommand, Route53Client } from '@aws-sdk/client-route-53';
-import { GetObjectCommand, ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetBucketTaggingCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
@@ -183,8 +183,11 @@ describe('operations that are not simulated yet', () => {
     ],
     [
       's3 (rest-xml)',
-      () => new S3Client(config({ forcePathStyle: true })).send(new ListBucketsCommand({})),
-      'ListBuckets',
+      () =>
+        new S3Client(config({ forcePathStyle: true })).send(
+          new GetBucketTaggingCommand({ Bucket: 'photos' }),
+        ),
+      'GetBucketTagging',
     ],
   ];
   for (const [label, run, operation] of cases) {
@@ -201,7 +204,8 @@ describe('operations that are not simulated yet', () => {
       expiresIn: 60,
     });
     const ok = await fetch(url);
-    expect(ok.status).toBe(501); // signature accepted; GetObject itself arrives with S3
+    expect(ok.status).toBe(404); // signature accepted; the bucket does not exist
+    expect(await ok.text()).toContain('<Code>NoSuchBucket</Code>');
     const tampered = await fetch(url.replace('cat%201.jpg', 'dog.jpg'));
     expect(tampered.status).toBe(403);
     expect(await tampered.text()).toContain('<Code>SignatureDoesNotMatch</Code>');

@@ -54,7 +54,7 @@ describe('cloudlab serve', () => {
       expect(body.services).toMatchObject({
         ec2: 'running',
         sts: 'running',
-        s3: 'not-implemented',
+        s3: 'running',
         dynamodb: 'not-implemented',
       });
 

@@ -249,6 +249,7 @@ export class RestCodec implements ProtocolCodec {
   private decodeBody(req: GatewayRequest, shape: Shape): Record<string, unknown> {
     if (shape.payload) {
       const [name, member] = this.model.members(shape).find(([n]) => n === shape.payload)!;
+      if (member.type === 'blob' && member.streaming && req.bodyStream) return { [name]: req.bodyStream };
       if (member.type === 'blob')
         return req.body.length > 0 || member.streaming ? { [name]: new Uint8Array(req.body) } : {};
       if (member.type === 'string') return req.body.length > 0 ? { [name]: req.body.toString('utf8') } : {};
@@ -325,6 +326,7 @@ export class RestCodec implements ProtocolCodec {
         }
       }
       body = this.encodeBody(op, shape, value, headers);
+      status = this.wire.responseStatus?.(op.name, value) ?? status;
     }
     if (req.method === 'HEAD') body = undefined;
     return { status, headers, body };
@@ -348,6 +350,18 @@ export class RestCodec implements ProtocolCodec {
     }
     const bodyMembers = this.model.members(shape).filter(([, m]) => !m.location);
     if (bodyMembers.length === 0) return undefined;
+    const textRoot = this.wire.xmlTextRoots?.[op.name];
+    if (textRoot && this.isXml) {
+      // One element holding text, e.g. S3's <LocationConstraint>eu-west-1</LocationConstraint>.
+      headers['content-type'] = 'application/xml';
+      const text = value[textRoot];
+      const ns = this.namespace ? ` xmlns="${escapeXml(this.namespace)}"` : '';
+      return `<?xml version="1.0" encoding="UTF-8"?>\n${
+        text === undefined || text === null || text === ''
+          ? `<${textRoot}${ns}/>`
+          : `<${textRoot}${ns}>${escapeXml(String(text))}</${textRoot}>`
+      }`;
+    }
     const root = shape.locationName ?? this.wire.xmlRootNames?.[op.name] ?? `${op.name}Response`;
     return this.document(root, shape, value, headers);
   }

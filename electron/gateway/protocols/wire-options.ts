@@ -13,6 +13,10 @@ export interface WireOptions {
   xmlNamespace?: string;
   /** rest-xml: root element of an operation's output document, where the model does not name it. */
   xmlRootNames?: Record<string, string>;
+  /** rest-xml: outputs whose document is one element holding the named member's text. */
+  xmlTextRoots?: Record<string, string>;
+  /** A status code the output implies (S3 GetObject of a range answers 206). */
+  responseStatus?: (operation: string, output: Record<string, unknown>) => number | undefined;
   /** Request-id headers of a response. */
   requestIdHeaders?: (requestId: string) => Record<string, string>;
 }
@@ -25,6 +29,14 @@ export const WIRE_OPTIONS: Record<string, WireOptions> = {
   s3: {
     xmlErrorStyle: 's3',
     xmlNamespace: 'http://s3.amazonaws.com/doc/2006-03-01/',
+    xmlRootNames: {
+      ListBuckets: 'ListAllMyBucketsResult',
+      ListObjects: 'ListBucketResult',
+      ListObjectsV2: 'ListBucketResult',
+    },
+    xmlTextRoots: { GetBucketLocation: 'LocationConstraint' },
+    responseStatus: (operation, output) =>
+      operation === 'GetObject' && output.ContentRange !== undefined ? 206 : undefined,
     requestIdHeaders: (id) => ({
       'x-amz-request-id': id.replace(/-/g, '').slice(0, 16).toUpperCase(),
       'x-amz-id-2': Buffer.from(id).toString('base64'),

@@ -110,11 +110,7 @@ export async function runS3(args: string[], invoke: Invoke, io: S3Io): Promise<E
         const shown = `s3://${from.bucket}/${from.key} to ${dst.startsWith('/') || dst.startsWith('.') ? dst : `./${dst}`}`;
         try {
           const out = await invoke('GetObject', { Bucket: from.bucket, Key: from.key });
-          const body = out.Body;
-          await io.write(
-            local,
-            body instanceof Uint8Array ? body : new TextEncoder().encode(String(body ?? '')),
-          );
+          await io.write(local, await bodyBytes(out.Body));
           return done(`download: ${shown}\n`);
         } catch (e) {
           return failed(`download failed: ${shown}`, 'GetObject', e);
@@ -154,4 +150,16 @@ export async function runS3(args: string[], invoke: Invoke, io: S3Io): Promise<E
         EXIT.usage,
       );
   }
+}
+
+/** An object's body as bytes: S3 hands large bodies over as a stream. */
+async function bodyBytes(body: unknown): Promise<Uint8Array> {
+  if (body instanceof Uint8Array) return body;
+  if (body && typeof (body as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function') {
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of body as AsyncIterable<Uint8Array | string>)
+      chunks.push(typeof chunk === 'string' ? new TextEncoder().encode(chunk) : chunk);
+    return new Uint8Array(Buffer.concat(chunks));
+  }
+  return new TextEncoder().encode(String(body ?? ''));
 }

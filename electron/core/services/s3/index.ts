@@ -1,5 +1,13 @@
-/** Amazon S3. Requests are routed, authenticated and decoded; operations arrive with the S3 issue. */
+/**
+ * Amazon S3: buckets (one global namespace, per-Region placement) and objects — bodies in the
+ * workspace's blob store, streamed in and out; metadata in the store.
+ */
 import { defineService } from '../../service';
+import { S3Runtime } from './bodies';
+import * as buckets from './buckets';
+import { listObjects, listObjectsV2 } from './list';
+import * as objects from './objects';
+import { s3Migrations } from './schema';
 
 export const s3 = defineService({
   name: 's3',
@@ -7,7 +15,21 @@ export const s3 = defineService({
   model: 's3-2006-03-01',
   signingName: 's3',
   endpointPrefix: 's3',
-  operations: {},
+  migrations: s3Migrations,
+  runtime: (cloud) => new S3Runtime(cloud),
+  operations: {
+    CreateBucket: buckets.createBucket,
+    DeleteBucket: buckets.deleteBucket,
+    ListBuckets: buckets.listBuckets,
+    HeadBucket: buckets.headBucket,
+    GetBucketLocation: buckets.getBucketLocation,
+    PutObject: objects.putObject,
+    GetObject: objects.getObject,
+    HeadObject: objects.headObject,
+    DeleteObject: objects.deleteObject,
+    ListObjectsV2: listObjectsV2,
+    ListObjects: listObjects,
+  },
   auth: {
     unknownKey: [
       'InvalidAccessKeyId',

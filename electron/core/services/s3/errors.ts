@@ -1,0 +1,74 @@
+/** S3's errors, with the codes, statuses, messages and extra elements S3 answers with. */
+import { AwsError } from '../../kernel/errors';
+
+export const errors = {
+  noSuchBucket: (bucket: string) =>
+    new AwsError('NoSuchBucket', 'The specified bucket does not exist', {
+      status: 404,
+      fields: { BucketName: bucket },
+    }),
+  noSuchKey: (key: string) =>
+    new AwsError('NoSuchKey', 'The specified key does not exist.', { status: 404, fields: { Key: key } }),
+  invalidBucketName: (bucket: string) =>
+    new AwsError('InvalidBucketName', 'The specified bucket is not valid.', {
+      fields: { BucketName: bucket },
+    }),
+  bucketAlreadyExists: (bucket: string) =>
+    new AwsError(
+      'BucketAlreadyExists',
+      'The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.',
+      { status: 409, fields: { BucketName: bucket } },
+    ),
+  bucketAlreadyOwnedByYou: (bucket: string) =>
+    new AwsError(
+      'BucketAlreadyOwnedByYou',
+      'Your previous request to create the named bucket succeeded and you already own it.',
+      { status: 409, fields: { BucketName: bucket } },
+    ),
+  bucketNotEmpty: (bucket: string) =>
+    new AwsError('BucketNotEmpty', 'The bucket you tried to delete is not empty', {
+      status: 409,
+      fields: { BucketName: bucket },
+    }),
+  invalidLocationConstraint: (constraint: string) =>
+    new AwsError('InvalidLocationConstraint', 'The specified location-constraint is not valid', {
+      fields: { LocationConstraint: constraint },
+    }),
+  illegalLocationConstraint: (constraint: string | undefined) =>
+    new AwsError(
+      'IllegalLocationConstraintException',
+      `The ${constraint ?? 'unspecified'} location constraint is incompatible for the region specific endpoint this request was sent to.`,
+    ),
+  accessDenied: (region?: string) =>
+    new AwsError('AccessDenied', 'Access Denied', {
+      status: 403,
+      headers: region ? { 'x-amz-bucket-region': region } : {},
+    }),
+  keyTooLong: (size: number) =>
+    new AwsError('KeyTooLongError', 'Your key is too long', {
+      fields: { Size: String(size), MaxSizeAllowed: '1024' },
+    }),
+  invalidRange: (range: string, size: number) =>
+    new AwsError('InvalidRange', 'The requested range is not satisfiable', {
+      status: 416,
+      fields: { RangeRequested: range, ActualObjectSize: String(size) },
+      headers: { 'content-range': `bytes */${size}` },
+    }),
+  preconditionFailed: (condition: string) =>
+    new AwsError('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', {
+      status: 412,
+      fields: { Condition: condition },
+    }),
+  notModified: (headers: Record<string, string>) =>
+    new AwsError('NotModified', 'Not Modified', { status: 304, headers }),
+  badDigest: () => new AwsError('BadDigest', 'The Content-MD5 you specified did not match what we received.'),
+  invalidDigest: () => new AwsError('InvalidDigest', 'The Content-MD5 you specified was invalid.'),
+  invalidArgument: (message: string, name: string, value: string) =>
+    new AwsError('InvalidArgument', message, { fields: { ArgumentName: name, ArgumentValue: value } }),
+  tooLargeForMemory: (limit: number) =>
+    new AwsError(
+      'EntityTooLarge',
+      `Your proposed upload exceeds the ${Math.round(limit / 1048576)} MiB an in-memory workspace holds.`,
+      { fields: { MaxSizeAllowed: String(limit) } },
+    ),
+};
