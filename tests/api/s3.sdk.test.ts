@@ -25,20 +25,13 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { failure } from '../support/failure';
-import { credentials, serve, type Served } from '../support/serve';
+import { credentials, serve, serveLab } from '../support/serve';
 
-let lab: Served;
-beforeAll(async () => {
-  lab = await serve();
-});
-afterAll(async () => {
-  await lab.stop();
-  lab.cleanup();
-});
+const served = serveLab();
 
-const client = (over: Partial<S3ClientConfig> = {}, endpoint = lab.endpoint) =>
+const client = (over: Partial<S3ClientConfig> = {}, endpoint = served().endpoint) =>
   new S3Client({
     endpoint,
     region: 'us-east-1',
@@ -54,7 +47,7 @@ async function signedFetch(
   path: string,
   options: { region?: string; body?: string; headers?: Record<string, string> } = {},
 ): Promise<Response> {
-  const url = new URL(lab.endpoint);
+  const url = new URL(served().endpoint);
   const body = options.body ?? '';
   const signer = new SignatureV4({
     credentials,
@@ -77,7 +70,7 @@ async function signedFetch(
       body,
     }),
   );
-  return fetch(`${lab.endpoint}${path}`, {
+  return fetch(`${served().endpoint}${path}`, {
     method,
     headers: signed.headers,
     body: body ? Buffer.from(body) : undefined,
@@ -413,7 +406,7 @@ describe('objects', () => {
   });
 
   it('works virtual-host style (BUCKET.localhost)', async () => {
-    const s3 = client({ forcePathStyle: false }, lab.endpoint.replace('127.0.0.1', 'localhost'));
+    const s3 = client({ forcePathStyle: false }, served().endpoint.replace('127.0.0.1', 'localhost'));
     // BUCKET.localhost does not resolve everywhere: connect to 127.0.0.1, keep the signed Host.
     s3.middlewareStack.add(
       (next) => async (args) => {
@@ -543,7 +536,7 @@ describe('durability and streaming', () => {
     const s3 = client();
     await s3.send(new CreateBucketCommand({ Bucket: 'lab-big' }));
     const rss = () => {
-      const status = readFileSync(`/proc/${lab.child.pid}/status`, 'utf8');
+      const status = readFileSync(`/proc/${served().child.pid}/status`, 'utf8');
       return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) * 1024;
     };
     const chunk = Buffer.alloc(1024 * 1024, 1);

@@ -17,21 +17,14 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { credentials, serve, type Served } from '../support/serve';
+import { describe, expect, it } from 'vitest';
+import { credentials, serveLab } from '../support/serve';
 import { failure } from '../support/failure';
 
-let lab: Served;
-beforeAll(async () => {
-  lab = await serve();
-});
-afterAll(async () => {
-  await lab.stop();
-  lab.cleanup();
-});
+const served = serveLab();
 
 const config = (over: Record<string, unknown> = {}) => ({
-  endpoint: lab.endpoint,
+  endpoint: served().endpoint,
   region: 'us-east-1',
   credentials,
   maxAttempts: 1,
@@ -79,7 +72,7 @@ describe('STS', () => {
 
   it('accepts a presigned GET and refuses it once expired', async () => {
     const signer = new SignatureV4({ service: 'sts', region: 'us-east-1', credentials, sha256: Sha256 });
-    const url = new URL(lab.endpoint);
+    const url = new URL(served().endpoint);
     const request = new HttpRequest({
       method: 'GET',
       protocol: 'http:',
@@ -90,7 +83,7 @@ describe('STS', () => {
       headers: { host: url.host },
     });
     const toUrl = (r: HttpRequest) =>
-      `${lab.endpoint}/?${Object.entries(r.query)
+      `${served().endpoint}/?${Object.entries(r.query)
         .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`)
         .join('&')}`;
     const ok = await fetch(toUrl((await signer.presign(request, { expiresIn: 60 })) as HttpRequest));

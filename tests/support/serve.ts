@@ -5,6 +5,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { ROOT, tempDir } from './temp';
 
 export interface Served {
@@ -97,3 +98,22 @@ export async function labCall(endpoint: string, channel: string, args: unknown):
 }
 
 export const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
+
+/**
+ * A `cloudlab serve` for a test file: started before its tests, stopped and removed after them.
+ * Call the returned function inside a test to reach it.
+ */
+export function serveLab(args: string[] = []): () => Served {
+  let lab: Served | undefined;
+  beforeAll(async () => {
+    lab = await serve(args);
+  });
+  afterAll(async () => {
+    await lab?.stop();
+    lab?.cleanup();
+  });
+  return () => {
+    if (!lab) throw new Error('cloudlab serve has not started');
+    return lab;
+  };
+}

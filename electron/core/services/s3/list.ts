@@ -114,12 +114,7 @@ export function listObjectsV2(ctx: OperationContext, input: S3.ListObjectsV2Requ
   return {
     IsTruncated: w.truncated,
     ...(w.contents.length > 0 ? { Contents: w.contents.map((r) => entry(r, encode, owned)) } : {}),
-    Name: bucket.name,
-    Prefix: encode(prefix),
-    ...(delimiter ? { Delimiter: encode(delimiter) } : {}),
-    MaxKeys: input.MaxKeys ?? 1000,
-    ...(w.prefixes.length > 0 ? { CommonPrefixes: w.prefixes.map((p) => ({ Prefix: encode(p) })) } : {}),
-    ...(input.EncodingType ? { EncodingType: input.EncodingType } : {}),
+    ...listingFields(bucket.name, prefix, delimiter, input, w.prefixes, encode),
     KeyCount: w.contents.length + w.prefixes.length,
     ...(input.ContinuationToken !== undefined ? { ContinuationToken: input.ContinuationToken } : {}),
     ...(w.truncated && w.last !== undefined
@@ -145,11 +140,25 @@ export function listObjects(ctx: OperationContext, input: S3.ListObjectsRequest)
     ...(w.contents.length > 0
       ? { Contents: w.contents.map((r) => entry(r, encode, bucket.account_id)) }
       : {}),
-    Name: bucket.name,
+    ...listingFields(bucket.name, prefix, delimiter, input, w.prefixes, encode),
+  };
+}
+
+/** What both listing versions answer alike: the bucket, the request's terms, the common prefixes. */
+function listingFields(
+  name: string,
+  prefix: string,
+  delimiter: string,
+  input: { MaxKeys?: number; EncodingType?: S3.EncodingType },
+  prefixes: string[],
+  encode: (value: string) => string,
+) {
+  return {
+    Name: name,
     Prefix: encode(prefix),
     ...(delimiter ? { Delimiter: encode(delimiter) } : {}),
     MaxKeys: input.MaxKeys ?? 1000,
-    ...(w.prefixes.length > 0 ? { CommonPrefixes: w.prefixes.map((p) => ({ Prefix: encode(p) })) } : {}),
+    ...(prefixes.length > 0 ? { CommonPrefixes: prefixes.map((p) => ({ Prefix: encode(p) })) } : {}),
     ...(input.EncodingType ? { EncodingType: input.EncodingType } : {}),
   };
 }
