@@ -114,6 +114,13 @@ export interface AwsApi {
     DeleteObject: [S3.DeleteObjectRequest, S3.DeleteObjectOutput];
     ListObjectsV2: [S3.ListObjectsV2Request, S3.ListObjectsV2Output];
     ListObjects: [S3.ListObjectsRequest, S3.ListObjectsOutput];
+    // multipart uploads
+    CreateMultipartUpload: [S3.CreateMultipartUploadRequest, S3.CreateMultipartUploadOutput];
+    UploadPart: [S3.UploadPartRequest, S3.UploadPartOutput];
+    CompleteMultipartUpload: [S3.CompleteMultipartUploadRequest, S3.CompleteMultipartUploadOutput];
+    AbortMultipartUpload: [S3.AbortMultipartUploadRequest, S3.AbortMultipartUploadOutput];
+    ListParts: [S3.ListPartsRequest, S3.ListPartsOutput];
+    ListMultipartUploads: [S3.ListMultipartUploadsRequest, S3.ListMultipartUploadsOutput];
   };
   dynamodb: Record<never, never>;
   lambda: Record<never, never>;

@@ -29,7 +29,7 @@ describe('aws s3', () => {
     const up = run('s3', 'cp', small, 's3://cli-bucket/docs/hello.txt', '--no-progress');
     expect(up.stderr).toBe('');
     expect(up.stdout).toMatch(/^upload: \S*hello\.txt to s3:\/\/cli-bucket\/docs\/hello\.txt\n$/);
-    // 7 MiB: one PutObject (from 8 MiB on, the CLI uploads in parts; multipart arrives later).
+    // 7 MiB: one PutObject (from 8 MiB on, the CLI uploads in parts: see below).
     const data = Buffer.alloc(7 * 1024 * 1024, 'x');
     writeFileSync(big, data);
     const upBig = run('s3', 'cp', big, 's3://cli-bucket/big.bin', '--no-progress');
@@ -76,6 +76,28 @@ describe('aws s3', () => {
       'big.bin',
       'docs/hello.txt',
     ]); // the CLI follows continuation tokens itself
+  });
+
+  it('cp uploads and downloads a 20 MiB file in parts (multipart at 8 MiB)', () => {
+    expect(run('s3', 'mb', 's3://cli-multipart').status).toBe(0);
+    const data = Buffer.alloc(20 * 1024 * 1024);
+    for (let i = 0; i < data.length; i += 4) data.writeUInt32LE((i * 2654435761) >>> 0, i);
+    const file = join(files.dir, 'twenty.bin');
+    writeFileSync(file, data);
+    const up = run('s3', 'cp', file, 's3://cli-multipart/twenty.bin', '--no-progress');
+    expect(up.stderr).toBe('');
+    expect(up.stdout).toContain('upload:');
+    const head = run('s3api', 'head-object', '--bucket', 'cli-multipart', '--key', 'twenty.bin');
+    expect(head.json()).toMatchObject({
+      ContentLength: data.length,
+      ETag: expect.stringMatching(/^"[0-9a-f]{32}-3"$/),
+    });
+    const copy = join(files.dir, 'twenty-copy.bin');
+    expect(run('s3', 'cp', 's3://cli-multipart/twenty.bin', copy, '--no-progress').stderr).toBe('');
+    const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+    expect(sha(readFileSync(copy))).toBe(sha(data));
+    expect(run('s3', 'rm', 's3://cli-multipart/twenty.bin').status).toBe(0);
+    expect(run('s3', 'rb', 's3://cli-multipart').status).toBe(0);
   });
 
   it('rb refuses a bucket with objects; rm empties it; rb removes it', () => {

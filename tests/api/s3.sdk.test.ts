@@ -4,7 +4,10 @@
  * an acknowledged upload across kill -9, and the server's memory during a 64 MiB upload.
  */
 import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
   CreateBucketCommand,
+  CreateMultipartUploadCommand,
   DeleteBucketCommand,
   DeleteObjectCommand,
   GetBucketLocationCommand,
@@ -12,11 +15,14 @@ import {
   HeadBucketCommand,
   HeadObjectCommand,
   ListBucketsCommand,
+  ListMultipartUploadsCommand,
   ListObjectsCommand,
   ListObjectsV2Command,
+  ListPartsCommand,
   PutObjectCommand,
   S3Client,
   type S3ClientConfig,
+  UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { Sha256 } from '@aws-crypto/sha256-js';
@@ -506,6 +512,215 @@ describe('listing', () => {
     expect(second.IsTruncated).toBe(false);
     const plain = await s3.send(new ListObjectsCommand({ Bucket: bucket, Marker: 'b/c/3.txt' }));
     expect(plain.Contents!.map((c) => c.Key)).toEqual(['d e+f.txt', 'z.txt']);
+  });
+});
+
+describe('multipart uploads', () => {
+  const bucket = 'lab-multipart';
+  const MiB = 1024 * 1024;
+  const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+  /** Deterministic, not repetitive: a part boundary misplaced by a byte shows. */
+  const bytes = (size: number, seed: number) => {
+    const buf = Buffer.alloc(size);
+    let x = seed;
+    for (let i = 0; i < size; i++) {
+      x = (x * 1103515245 + 12345) >>> 0;
+      buf[i] = x >>> 24;
+    }
+    return buf;
+  };
+  beforeAll(async () => {
+    await client().send(new CreateBucketCommand({ Bucket: bucket }));
+  });
+
+  it('uploads three parts, completes with an -3 ETag, and GetObject streams them back', async () => {
+    const s3 = client();
+    const parts = [bytes(5 * MiB, 1), bytes(5 * MiB, 2), bytes(1234, 3)];
+    const whole = Buffer.concat(parts);
+    const created = await s3.send(
+      new CreateMultipartUploadCommand({
+        Bucket: bucket,
+        Key: 'big/three.bin',
+        ContentType: 'application/x-three',
+        Metadata: { Origin: 'multipart' },
+      }),
+    );
+    expect(created).toMatchObject({ Bucket: bucket, Key: 'big/three.bin' });
+    const UploadId = created.UploadId!;
+    expect(UploadId).toMatch(/^[\w-]+$/);
+
+    const listed = await s3.send(new ListMultipartUploadsCommand({ Bucket: bucket }));
+    expect(listed.Uploads?.map((u) => [u.Key, u.UploadId])).toEqual([['big/three.bin', UploadId]]);
+
+    const etags: string[] = [];
+    for (const [i, part] of parts.entries()) {
+      const up = await s3.send(
+        new UploadPartCommand({
+          Bucket: bucket,
+          Key: 'big/three.bin',
+          UploadId,
+          PartNumber: i + 1,
+          Body: part,
+        }),
+      );
+      expect(up.ETag).toBe(`"${md5(part)}"`);
+      etags.push(up.ETag!);
+    }
+    const ls = await s3.send(new ListPartsCommand({ Bucket: bucket, Key: 'big/three.bin', UploadId }));
+    expect(ls.Parts?.map((p) => [p.PartNumber, p.ETag, p.Size])).toEqual(
+      parts.map((p, i) => [i + 1, etags[i], p.length]),
+    );
+    expect(ls.IsTruncated).toBe(false);
+    const paged = await s3.send(
+      new ListPartsCommand({ Bucket: bucket, Key: 'big/three.bin', UploadId, MaxParts: 2 }),
+    );
+    expect(paged).toMatchObject({ IsTruncated: true, NextPartNumberMarker: '2' });
+
+    const done = await s3.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: bucket,
+        Key: 'big/three.bin',
+        UploadId,
+        MultipartUpload: { Parts: etags.map((ETag, i) => ({ ETag, PartNumber: i + 1 })) },
+      }),
+    );
+    const expected = md5(Buffer.concat(parts.map((p) => Buffer.from(md5(p), 'hex'))));
+    expect(done.ETag).toBe(`"${expected}-3"`);
+    expect(done.ETag).toMatch(/-3"$/);
+
+    const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'big/three.bin' }));
+    expect(got).toMatchObject({
+      ContentLength: whole.length,
+      ETag: done.ETag,
+      ContentType: 'application/x-three',
+      Metadata: { origin: 'multipart' },
+    });
+    expect(sha256(Buffer.from(await got.Body!.transformToByteArray()))).toBe(sha256(whole));
+
+    // A range across the boundary between parts 1 and 2.
+    const start = 5 * MiB - 10;
+    const ranged = await s3.send(
+      new GetObjectCommand({ Bucket: bucket, Key: 'big/three.bin', Range: `bytes=${start}-${start + 19}` }),
+    );
+    expect(ranged.ContentRange).toBe(`bytes ${start}-${start + 19}/${whole.length}`);
+    expect(Buffer.from(await ranged.Body!.transformToByteArray())).toEqual(whole.subarray(start, start + 20));
+
+    // Completed: the upload is gone.
+    expect(
+      await failure(s3.send(new ListPartsCommand({ Bucket: bucket, Key: 'big/three.bin', UploadId }))),
+    ).toMatchObject({
+      name: 'NoSuchUpload',
+      status: 404,
+      message:
+        'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.',
+    });
+    expect((await s3.send(new ListMultipartUploadsCommand({ Bucket: bucket }))).Uploads ?? []).toEqual([]);
+  });
+
+  it('InvalidArgument, InvalidPartOrder, InvalidPart, EntityTooSmall; Abort makes it NoSuchUpload', async () => {
+    const s3 = client();
+    const Key = 'errors.bin';
+    const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key }));
+    for (const PartNumber of [0, 10001]) {
+      expect(
+        await failure(
+          s3.send(new UploadPartCommand({ Bucket: bucket, Key, UploadId, PartNumber, Body: 'x' })),
+        ),
+      ).toMatchObject({
+        name: 'InvalidArgument',
+        status: 400,
+        message: 'Part number must be an integer between 1 and 10000, inclusive',
+      });
+    }
+    const one = await s3.send(
+      new UploadPartCommand({ Bucket: bucket, Key, UploadId, PartNumber: 1, Body: 'a' }),
+    );
+    const two = await s3.send(
+      new UploadPartCommand({ Bucket: bucket, Key, UploadId, PartNumber: 2, Body: 'b' }),
+    );
+    const complete = (Parts: Array<{ ETag?: string; PartNumber: number }>) =>
+      failure(
+        s3.send(
+          new CompleteMultipartUploadCommand({ Bucket: bucket, Key, UploadId, MultipartUpload: { Parts } }),
+        ),
+      );
+    expect(
+      await complete([
+        { ETag: two.ETag, PartNumber: 2 },
+        { ETag: one.ETag, PartNumber: 1 },
+      ]),
+    ).toMatchObject({
+      name: 'InvalidPartOrder',
+      status: 400,
+      message:
+        'The list of parts was not in ascending order. The parts list must be specified in order by part number.',
+    });
+    expect(
+      await complete([
+        { ETag: one.ETag, PartNumber: 1 },
+        { ETag: one.ETag, PartNumber: 2 },
+      ]),
+    ).toMatchObject({ name: 'InvalidPart', status: 400 });
+    expect(await complete([{ ETag: one.ETag, PartNumber: 3 }])).toMatchObject({
+      name: 'InvalidPart',
+      status: 400,
+      message:
+        "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.",
+    });
+    expect(
+      await complete([
+        { ETag: one.ETag, PartNumber: 1 },
+        { ETag: two.ETag, PartNumber: 2 },
+      ]),
+    ).toMatchObject({
+      name: 'EntityTooSmall',
+      status: 400,
+      message: 'Your proposed upload is smaller than the minimum allowed object size.',
+    });
+
+    await s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key, UploadId }));
+    const noSuchUpload = {
+      name: 'NoSuchUpload',
+      status: 404,
+      message:
+        'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.',
+    };
+    expect(
+      await failure(
+        s3.send(new UploadPartCommand({ Bucket: bucket, Key, UploadId, PartNumber: 3, Body: 'c' })),
+      ),
+    ).toMatchObject(noSuchUpload);
+    expect(await complete([{ ETag: one.ETag, PartNumber: 1 }])).toMatchObject(noSuchUpload);
+    expect(
+      await failure(s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key, UploadId }))),
+    ).toMatchObject(noSuchUpload);
+    expect(
+      await failure(s3.send(new ListPartsCommand({ Bucket: bucket, Key, UploadId: 'not-an-upload' }))),
+    ).toMatchObject(noSuchUpload);
+    expect(await failure(s3.send(new HeadObjectCommand({ Bucket: bucket, Key })))).toMatchObject({
+      name: 'NotFound',
+    });
+  });
+
+  it('a single small part completes (the last part may be any size)', async () => {
+    const s3 = client();
+    const Key = 'single.txt';
+    const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key }));
+    const part = await s3.send(
+      new UploadPartCommand({ Bucket: bucket, Key, UploadId, PartNumber: 1, Body: 'hi' }),
+    );
+    const done = await s3.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: bucket,
+        Key,
+        UploadId,
+        MultipartUpload: { Parts: [{ ETag: part.ETag, PartNumber: 1 }] },
+      }),
+    );
+    expect(done.ETag).toMatch(/^"[0-9a-f]{32}-1"$/);
+    const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key }));
+    expect(await got.Body!.transformToString()).toBe('hi');
+    expect(got.ContentType).toBe('binary/octet-stream');
   });
 });
 

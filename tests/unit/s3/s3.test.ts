@@ -91,6 +91,89 @@ describe('S3 in process', () => {
   });
 });
 
+describe('multipart uploads in process', () => {
+  const held = () => (cloud.runtime('s3') as unknown as { memoryBytes: number }).memoryBytes;
+  const MiB = 1024 * 1024;
+
+  it('completes from parts held in memory, then forgets the parts', async () => {
+    await call('CreateBucket', { Bucket: 'mp-mem' });
+    const before = held();
+    const { UploadId } = await call<{ UploadId: string }>('CreateMultipartUpload', {
+      Bucket: 'mp-mem',
+      Key: 'k',
+      ContentType: 'text/plain',
+      Metadata: { A: 'b' },
+    });
+    const p1 = Buffer.alloc(5 * MiB, 'a');
+    const one = await call<{ ETag: string }>('UploadPart', {
+      Bucket: 'mp-mem',
+      Key: 'k',
+      UploadId,
+      PartNumber: 1,
+      Body: Readable.from([p1]),
+    });
+    const two = await call<{ ETag: string }>('UploadPart', {
+      Bucket: 'mp-mem',
+      Key: 'k',
+      UploadId,
+      PartNumber: 2,
+      Body: 'tail',
+    });
+    expect(held() - before).toBe(5 * MiB + 4);
+    const done = await call<{ ETag: string }>('CompleteMultipartUpload', {
+      Bucket: 'mp-mem',
+      Key: 'k',
+      UploadId,
+      MultipartUpload: {
+        Parts: [
+          { PartNumber: 1, ETag: one.ETag },
+          { PartNumber: 2, ETag: two.ETag },
+        ],
+      },
+    });
+    expect(done.ETag).toMatch(/^"[0-9a-f]{32}-2"$/);
+    expect(held() - before).toBe(5 * MiB + 4); // the object's body; the parts are gone
+    const got = await call<{ Body: Uint8Array; ContentType: string; Metadata: Record<string, string> }>(
+      'GetObject',
+      { Bucket: 'mp-mem', Key: 'k', Range: `bytes=${5 * MiB - 2}-` },
+    );
+    expect(Buffer.from(got.Body).toString()).toBe('aatail');
+    expect(got.ContentType).toBe('text/plain');
+    expect(got.Metadata).toEqual({ a: 'b' });
+    await call('DeleteObject', { Bucket: 'mp-mem', Key: 'k' });
+    expect(held()).toBe(before);
+  });
+
+  it('AbortMultipartUpload and DeleteBucket drop an upload and its parts', async () => {
+    await call('CreateBucket', { Bucket: 'mp-abort' });
+    const before = held();
+    const { UploadId } = await call<{ UploadId: string }>('CreateMultipartUpload', {
+      Bucket: 'mp-abort',
+      Key: 'k',
+    });
+    await call('UploadPart', { Bucket: 'mp-abort', Key: 'k', UploadId, PartNumber: 1, Body: 'abort me' });
+    await call('AbortMultipartUpload', { Bucket: 'mp-abort', Key: 'k', UploadId });
+    expect(held()).toBe(before);
+    expect((await error(call('ListParts', { Bucket: 'mp-abort', Key: 'k', UploadId }))).code).toBe(
+      'NoSuchUpload',
+    );
+    const second = await call<{ UploadId: string }>('CreateMultipartUpload', {
+      Bucket: 'mp-abort',
+      Key: 'k',
+    });
+    await call('UploadPart', {
+      Bucket: 'mp-abort',
+      Key: 'k',
+      UploadId: second.UploadId,
+      PartNumber: 1,
+      Body: 'bucket goes',
+    });
+    await call('DeleteBucket', { Bucket: 'mp-abort' });
+    expect(held()).toBe(before);
+    expect(cloud.store.all('SELECT * FROM s3_uploads WHERE bucket = ?', ['mp-abort'])).toEqual([]);
+  });
+});
+
 describe('aws-chunked', () => {
   const decode = async (parts: string[]) => {
     const decoder = new AwsChunkedDecoder();

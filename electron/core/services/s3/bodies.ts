@@ -76,7 +76,9 @@ export class S3Runtime implements ServiceRuntime {
   release(hashes: string[]): void {
     if (this.cloud.store.blobs) return; // on disk: collected by BlobStore.collect()
     for (const hash of hashes) {
-      const used = this.cloud.store.get('SELECT 1 AS x FROM s3_objects WHERE blob = ? LIMIT 1', [hash]);
+      const used =
+        this.cloud.store.get('SELECT 1 AS x FROM s3_objects WHERE blob = ? LIMIT 1', [hash]) ??
+        this.cloud.store.get('SELECT 1 AS x FROM s3_parts WHERE blob = ? LIMIT 1', [hash]);
       const buf = this.memory.get(hash);
       if (!used && buf) {
         this.memory.delete(hash);

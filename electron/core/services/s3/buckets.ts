@@ -3,6 +3,7 @@ import type * as S3 from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import type { Empty } from '../../../contract/aws-api';
 import type { OperationContext } from '../../service';
+import { s3Runtime } from './bodies';
 import { errors } from './errors';
 import type { BucketRow } from './schema';
 
@@ -75,11 +76,22 @@ export async function createBucket(
 
 export async function deleteBucket(ctx: OperationContext, input: S3.DeleteBucketRequest): Promise<Empty> {
   const bucket = findBucket(ctx, input.Bucket);
-  await ctx.cloud.store.write((tx) => {
+  const released = await ctx.cloud.store.write((tx) => {
     if (tx.get('SELECT 1 AS x FROM s3_objects WHERE bucket = ? LIMIT 1', [bucket.name]))
       throw errors.bucketNotEmpty(bucket.name);
+    // Uploads still in progress go with the bucket.
+    const parts = tx.all<{ blob: string }>(
+      'SELECT blob FROM s3_parts WHERE upload_id IN (SELECT upload_id FROM s3_uploads WHERE bucket = ?)',
+      [bucket.name],
+    );
+    tx.run('DELETE FROM s3_parts WHERE upload_id IN (SELECT upload_id FROM s3_uploads WHERE bucket = ?)', [
+      bucket.name,
+    ]);
+    tx.run('DELETE FROM s3_uploads WHERE bucket = ?', [bucket.name]);
     tx.run('DELETE FROM s3_buckets WHERE name = ?', [bucket.name]);
+    return parts.map((p) => p.blob);
   });
+  if (released.length > 0) s3Runtime(ctx.cloud).release(released);
   return {};
 }
 

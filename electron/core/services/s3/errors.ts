@@ -71,4 +71,36 @@ export const errors = {
       `Your proposed upload exceeds the ${Math.round(limit / 1048576)} MiB an in-memory workspace holds.`,
       { fields: { MaxSizeAllowed: String(limit) } },
     ),
+  noSuchUpload: (uploadId: string) =>
+    new AwsError(
+      'NoSuchUpload',
+      'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.',
+      { status: 404, fields: { UploadId: uploadId } },
+    ),
+  invalidPart: (uploadId: string, partNumber: number, etag: string) =>
+    new AwsError(
+      'InvalidPart',
+      "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.",
+      { fields: { UploadId: uploadId, PartNumber: String(partNumber), ETag: etag } },
+    ),
+  invalidPartOrder: (uploadId: string) =>
+    new AwsError(
+      'InvalidPartOrder',
+      'The list of parts was not in ascending order. The parts list must be specified in order by part number.',
+      { fields: { UploadId: uploadId } },
+    ),
+  entityTooSmall: (size: number, min: number, partNumber: number, etag: string) =>
+    new AwsError('EntityTooSmall', 'Your proposed upload is smaller than the minimum allowed object size.', {
+      fields: {
+        ProposedSize: String(size),
+        MinSizeAllowed: String(min),
+        PartNumber: String(partNumber),
+        ETag: etag,
+      },
+    }),
+  malformedXml: () =>
+    new AwsError(
+      'MalformedXML',
+      'The XML you provided was not well-formed or did not validate against our published schema',
+    ),
 };

@@ -6,6 +6,7 @@ import { defineService } from '../../service';
 import { S3Runtime } from './bodies';
 import * as buckets from './buckets';
 import { listObjects, listObjectsV2 } from './list';
+import * as multipart from './multipart';
 import * as objects from './objects';
 import { s3Migrations } from './schema';
 
@@ -29,6 +30,12 @@ export const s3 = defineService({
     DeleteObject: objects.deleteObject,
     ListObjectsV2: listObjectsV2,
     ListObjects: listObjects,
+    CreateMultipartUpload: multipart.createMultipartUpload,
+    UploadPart: multipart.uploadPart,
+    CompleteMultipartUpload: multipart.completeMultipartUpload,
+    AbortMultipartUpload: multipart.abortMultipartUpload,
+    ListParts: multipart.listParts,
+    ListMultipartUploads: multipart.listMultipartUploads,
   },
   auth: {
     unknownKey: [

@@ -9,7 +9,7 @@ import type { ObjectRow, StoredHeaders } from './schema';
 
 const MAX_KEY_BYTES = 1024;
 
-function checkKey(key: string | undefined): string {
+export function checkKey(key: string | undefined): string {
   const k = key ?? '';
   const size = Buffer.byteLength(k, 'utf8');
   if (size > MAX_KEY_BYTES) throw errors.keyTooLong(size);
@@ -26,7 +26,7 @@ function findObject(ctx: OperationContext, bucket: string, key: string): ObjectR
 }
 
 /** Content-Encoding as stored: the transfer framing `aws-chunked` is not part of it. */
-function storedEncoding(value: string | undefined): string | undefined {
+export function storedEncoding(value: string | undefined): string | undefined {
   if (!value) return undefined;
   const kept = value
     .split(',')

@@ -28,7 +28,57 @@ export const s3Migrations: Migration[] = [
       tx.run('CREATE INDEX s3_objects_blob ON s3_objects (blob)');
     },
   },
+  {
+    id: 's3/002-multipart-uploads',
+    up(tx) {
+      // An upload in progress: what CreateMultipartUpload was given for the object to be.
+      tx.run(`CREATE TABLE s3_uploads (
+        upload_id TEXT PRIMARY KEY,
+        bucket TEXT NOT NULL,
+        key TEXT NOT NULL,
+        account_id TEXT NOT NULL,
+        initiated INTEGER NOT NULL,
+        content_type TEXT NOT NULL,
+        headers TEXT NOT NULL,
+        metadata TEXT NOT NULL
+      )`);
+      tx.run('CREATE INDEX s3_uploads_bucket ON s3_uploads (bucket, key, initiated)');
+      tx.run(`CREATE TABLE s3_parts (
+        upload_id TEXT NOT NULL,
+        part_number INTEGER NOT NULL,
+        blob TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        etag TEXT NOT NULL,
+        last_modified INTEGER NOT NULL,
+        PRIMARY KEY (upload_id, part_number)
+      )`);
+      tx.run('CREATE INDEX s3_parts_blob ON s3_parts (blob)');
+    },
+  },
 ];
+
+export interface UploadRow {
+  upload_id: string;
+  bucket: string;
+  key: string;
+  account_id: string;
+  initiated: number;
+  content_type: string;
+  /** JSON: StoredHeaders. */
+  headers: string;
+  /** JSON: user metadata, names in lower case. */
+  metadata: string;
+}
+
+export interface PartRow {
+  upload_id: string;
+  part_number: number;
+  blob: string;
+  size: number;
+  /** Hex MD5 of the part, unquoted. */
+  etag: string;
+  last_modified: number;
+}
 
 export interface BucketRow {
   name: string;
