@@ -112,6 +112,8 @@ export interface AwsApi {
     GetObject: [S3.GetObjectRequest, S3Body<S3.GetObjectOutput>];
     HeadObject: [S3.HeadObjectRequest, S3.HeadObjectOutput];
     DeleteObject: [S3.DeleteObjectRequest, S3.DeleteObjectOutput];
+    CopyObject: [S3.CopyObjectRequest, S3.CopyObjectOutput];
+    DeleteObjects: [S3.DeleteObjectsRequest, S3.DeleteObjectsOutput];
     ListObjectsV2: [S3.ListObjectsV2Request, S3.ListObjectsV2Output];
     ListObjects: [S3.ListObjectsRequest, S3.ListObjectsOutput];
     // multipart uploads

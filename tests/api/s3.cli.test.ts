@@ -100,6 +100,40 @@ describe('aws s3', () => {
     expect(run('s3', 'rb', 's3://cli-multipart').status).toBe(0);
   });
 
+  it('cp copies within S3; s3api delete-objects and rm --recursive delete keys', () => {
+    expect(run('s3', 'mb', 's3://cli-copies').status).toBe(0);
+    const src = join(files.dir, 'copy-src.txt');
+    writeFileSync(src, 'copied by the CLI\n');
+    expect(run('s3', 'cp', src, 's3://cli-copies/k', '--no-progress').status).toBe(0);
+    const cp = run('s3', 'cp', 's3://cli-copies/k', 's3://cli-copies/k2', '--no-progress');
+    expect(cp.stderr).toBe('');
+    expect(cp.stdout).toBe('copy: s3://cli-copies/k to s3://cli-copies/k2\n');
+    expect(run('s3', 'cp', 's3://cli-copies/k2', '-').stdout).toBe('copied by the CLI\n');
+    for (const k of ['a', 'b', 'c/d']) run('s3', 'cp', src, `s3://cli-copies/${k}`, '--no-progress');
+    const del = run(
+      's3api',
+      'delete-objects',
+      '--bucket',
+      'cli-copies',
+      '--delete',
+      '{"Objects":[{"Key":"a"},{"Key":"b"},{"Key":"missing"}]}',
+    );
+    expect(del.stderr).toBe('');
+    expect((del.json() as { Deleted: Array<{ Key: string }> }).Deleted.map((d) => d.Key)).toEqual([
+      'a',
+      'b',
+      'missing',
+    ]);
+    const rm = run('s3', 'rm', 's3://cli-copies', '--recursive');
+    expect(rm.stderr).toBe('');
+    expect(rm.stdout.trim().split('\n').sort()).toEqual([
+      'delete: s3://cli-copies/c/d',
+      'delete: s3://cli-copies/k',
+      'delete: s3://cli-copies/k2',
+    ]);
+    expect(run('s3', 'rb', 's3://cli-copies').stdout).toBe('remove_bucket: cli-copies\n');
+  });
+
   it('rb refuses a bucket with objects; rm empties it; rb removes it', () => {
     const refused = run('s3', 'rb', 's3://cli-bucket');
     expect(refused.status).not.toBe(0);

@@ -6,10 +6,12 @@
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
+  CopyObjectCommand,
   CreateBucketCommand,
   CreateMultipartUploadCommand,
   DeleteBucketCommand,
   DeleteObjectCommand,
+  DeleteObjectsCommand,
   GetBucketLocationCommand,
   GetObjectCommand,
   HeadBucketCommand,
@@ -721,6 +723,167 @@ describe('multipart uploads', () => {
     const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key }));
     expect(await got.Body!.transformToString()).toBe('hi');
     expect(got.ContentType).toBe('binary/octet-stream');
+  });
+});
+
+describe('copies and batch deletes', () => {
+  const bucket = 'lab-copies';
+  const other = 'lab-copies-other';
+  beforeAll(async () => {
+    await client().send(new CreateBucketCommand({ Bucket: bucket }));
+    await client().send(new CreateBucketCommand({ Bucket: other }));
+    await client().send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: 'src/hello world.txt',
+        Body: 'copy me',
+        ContentType: 'text/plain',
+        Metadata: { author: 'ada' },
+        CacheControl: 'max-age=60',
+      }),
+    );
+  });
+
+  it('CopyObject copies body, type and metadata (COPY) within and across buckets', async () => {
+    const s3 = client();
+    const copied = await s3.send(
+      new CopyObjectCommand({
+        Bucket: other,
+        Key: 'dst/copy.txt',
+        CopySource: `${bucket}/${encodeURIComponent('src/hello world.txt')}`,
+      }),
+    );
+    expect(copied.CopyObjectResult?.ETag).toBe(`"${md5('copy me')}"`);
+    expect(copied.CopyObjectResult?.LastModified).toBeInstanceOf(Date);
+    const got = await s3.send(new GetObjectCommand({ Bucket: other, Key: 'dst/copy.txt' }));
+    expect(await got.Body!.transformToString()).toBe('copy me');
+    expect(got).toMatchObject({
+      ContentType: 'text/plain',
+      Metadata: { author: 'ada' },
+      CacheControl: 'max-age=60',
+      ETag: copied.CopyObjectResult?.ETag,
+    });
+    // The source stays; deleting the source leaves the copy readable (shared body).
+    await s3.send(
+      new CopyObjectCommand({
+        Bucket: bucket,
+        Key: 'same.txt',
+        CopySource: `/${bucket}/src/hello%20world.txt`,
+      }),
+    );
+    await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: 'same.txt' }));
+    const again = await s3.send(new GetObjectCommand({ Bucket: other, Key: 'dst/copy.txt' }));
+    expect(await again.Body!.transformToString()).toBe('copy me');
+  });
+
+  it('MetadataDirective REPLACE takes the request’s type and metadata', async () => {
+    const s3 = client();
+    await s3.send(
+      new CopyObjectCommand({
+        Bucket: bucket,
+        Key: 'replaced.txt',
+        CopySource: `${bucket}/src/hello%20world.txt`,
+        MetadataDirective: 'REPLACE',
+        ContentType: 'application/json',
+        Metadata: { reviewer: 'grace' },
+      }),
+    );
+    const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'replaced.txt' }));
+    expect(head.ContentType).toBe('application/json');
+    expect(head.Metadata).toEqual({ reviewer: 'grace' });
+    expect(head.CacheControl).toBeUndefined();
+    expect(head.ContentLength).toBe(7);
+  });
+
+  it('copying an object onto itself needs REPLACE (InvalidRequest); missing sources are NoSuchKey/NoSuchBucket', async () => {
+    const s3 = client();
+    const self = await failure(
+      s3.send(
+        new CopyObjectCommand({ Bucket: bucket, Key: 'replaced.txt', CopySource: `${bucket}/replaced.txt` }),
+      ),
+    );
+    expect(self).toMatchObject({
+      name: 'InvalidRequest',
+      status: 400,
+      message:
+        "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
+    });
+    await s3.send(
+      new CopyObjectCommand({
+        Bucket: bucket,
+        Key: 'replaced.txt',
+        CopySource: `${bucket}/replaced.txt`,
+        MetadataDirective: 'REPLACE',
+        Metadata: { reviewer: 'linus' },
+      }),
+    );
+    const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'replaced.txt' }));
+    expect(head.Metadata).toEqual({ reviewer: 'linus' });
+    expect(head.ContentType).toBe('binary/octet-stream');
+    const noKey = await failure(
+      s3.send(new CopyObjectCommand({ Bucket: bucket, Key: 'x', CopySource: `${bucket}/nope` })),
+    );
+    expect(noKey).toMatchObject({ name: 'NoSuchKey', status: 404 });
+    const noBucket = await failure(
+      s3.send(new CopyObjectCommand({ Bucket: bucket, Key: 'x', CopySource: 'lab-no-such-bucket/k' })),
+    );
+    expect(noBucket).toMatchObject({ name: 'NoSuchBucket', status: 404 });
+  });
+
+  it('x-amz-copy-source-if-match / -if-none-match answer 412 when they do not hold', async () => {
+    const s3 = client();
+    const source = `${bucket}/src/hello%20world.txt`;
+    const etag = `"${md5('copy me')}"`;
+    const bad = await failure(
+      s3.send(
+        new CopyObjectCommand({ Bucket: bucket, Key: 'c1', CopySource: source, CopySourceIfMatch: '"0"' }),
+      ),
+    );
+    expect(bad).toMatchObject({ name: 'PreconditionFailed', status: 412 });
+    const none = await failure(
+      s3.send(
+        new CopyObjectCommand({ Bucket: bucket, Key: 'c1', CopySource: source, CopySourceIfNoneMatch: etag }),
+      ),
+    );
+    expect(none).toMatchObject({ name: 'PreconditionFailed', status: 412 });
+    const ok = await s3.send(
+      new CopyObjectCommand({ Bucket: bucket, Key: 'c1', CopySource: source, CopySourceIfMatch: etag }),
+    );
+    expect(ok.CopyObjectResult?.ETag).toBe(etag);
+  });
+
+  it('DeleteObjects deletes keys (missing ones too), quietly or not', async () => {
+    const s3 = client();
+    for (const key of ['d/1', 'd/2', 'd/3'])
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: key }));
+    const loud = await s3.send(
+      new DeleteObjectsCommand({
+        Bucket: bucket,
+        Delete: { Objects: [{ Key: 'd/1' }, { Key: 'd/2' }, { Key: 'd/missing' }] },
+      }),
+    );
+    expect(loud.Deleted?.map((d) => d.Key)).toEqual(['d/1', 'd/2', 'd/missing']);
+    expect(loud.Errors ?? []).toEqual([]);
+    const quiet = await s3.send(
+      new DeleteObjectsCommand({
+        Bucket: bucket,
+        Delete: { Objects: [{ Key: 'd/3' }, { Key: 'k'.repeat(1100) }], Quiet: true },
+      }),
+    );
+    expect(quiet.Deleted ?? []).toEqual([]);
+    expect(quiet.Errors).toEqual([
+      { Key: 'k'.repeat(1100), Code: 'KeyTooLongError', Message: 'Your key is too long' },
+    ]);
+    const left = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'd/' }));
+    expect(left.KeyCount).toBe(0);
+  });
+
+  it('DeleteObjects of more than 1000 keys is MalformedXML', async () => {
+    const objects = Array.from({ length: 1001 }, (_, i) => ({ Key: `k${i}` }));
+    const e = await failure(
+      client().send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects } })),
+    );
+    expect(e).toMatchObject({ name: 'MalformedXML', status: 400 });
   });
 });
 

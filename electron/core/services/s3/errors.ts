@@ -103,4 +103,10 @@ export const errors = {
       'MalformedXML',
       'The XML you provided was not well-formed or did not validate against our published schema',
     ),
+  invalidRequest: (message: string) => new AwsError('InvalidRequest', message),
+  copyToItself: () =>
+    new AwsError(
+      'InvalidRequest',
+      "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
+    ),
 };

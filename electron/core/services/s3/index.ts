@@ -5,6 +5,7 @@
 import { defineService } from '../../service';
 import { S3Runtime } from './bodies';
 import * as buckets from './buckets';
+import { copyObject, deleteObjects } from './copy';
 import { listObjects, listObjectsV2 } from './list';
 import * as multipart from './multipart';
 import * as objects from './objects';
@@ -28,6 +29,8 @@ export const s3 = defineService({
     GetObject: objects.getObject,
     HeadObject: objects.headObject,
     DeleteObject: objects.deleteObject,
+    CopyObject: copyObject,
+    DeleteObjects: deleteObjects,
     ListObjectsV2: listObjectsV2,
     ListObjects: listObjects,
     CreateMultipartUpload: multipart.createMultipartUpload,
