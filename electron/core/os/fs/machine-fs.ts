@@ -197,7 +197,16 @@ export class MachineFs extends InMemoryFs {
     const under = (paths: Iterable<string>) => [...paths].filter((p) => covered.some((c) => isUnder(p, c)));
     const upserts: FsRow[] = [];
     const deletes: string[] = [];
-    const present = new Set(under(this.getAllPaths()));
+    // Only a directory stands for a subtree: a changed file (the common case, e.g. the history)
+    // is looked at alone, without walking the whole tree.
+    const present = new Set<string>();
+    let all: string[] | null = null;
+    for (const root of covered) {
+      const st = await this.lstat(root).catch(() => null);
+      if (!st) continue;
+      if (!st.isDirectory) present.add(root);
+      else for (const p of (all ??= this.getAllPaths())) if (isUnder(p, root)) present.add(p);
+    }
     for (const path of present) {
       // A command still running may remove a path while this flush reads the tree: then it is
       // gone, and the next flush (its own) records that.

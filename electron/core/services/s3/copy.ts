@@ -5,8 +5,8 @@ import type { OperationContext } from '../../service';
 import { s3Runtime } from './bodies';
 import { findBucket } from './buckets';
 import { errors } from './errors';
-import { checkKey, storedEncoding } from './objects';
-import type { ObjectRow, StoredHeaders } from './schema';
+import { checkKey, failedCondition, storedAttributes } from './objects';
+import type { ObjectRow } from './schema';
 
 /** `bucket/key` (URL-encoded, an optional leading slash, an optional `?versionId=`). */
 function parseCopySource(source: string | undefined): { bucket: string; key: string } {
@@ -27,34 +27,21 @@ function parseCopySource(source: string | undefined): { bucket: string; key: str
   return { bucket: decoded.slice(0, slash), key: decoded.slice(slash + 1) };
 }
 
-function etagMatches(list: string, etag: string): boolean {
-  return list
-    .split(',')
-    .map((t) => t.trim().replace(/^W\//, '').replace(/^"|"$/g, ''))
-    .some((t) => t === '*' || t === etag);
-}
-
-/** The x-amz-copy-source-if-* conditions: a condition that does not hold is 412. */
+/** The x-amz-copy-source-if-* conditions: one that does not hold is 412. */
 function checkCopyConditions(row: ObjectRow, input: S3.CopyObjectRequest): void {
-  const modified = Math.floor(row.last_modified / 1000) * 1000;
-  const time = (d: Date | string) => new Date(d).getTime();
-  const failed = (name: string) => errors.preconditionFailed(`x-amz-copy-source-If-${name}`);
-  if (input.CopySourceIfMatch !== undefined) {
-    if (!etagMatches(input.CopySourceIfMatch, row.etag)) throw failed('Match');
-  } else if (
-    input.CopySourceIfUnmodifiedSince !== undefined &&
-    modified > time(input.CopySourceIfUnmodifiedSince)
-  ) {
-    throw failed('Unmodified-Since');
-  }
-  if (input.CopySourceIfNoneMatch !== undefined) {
-    if (etagMatches(input.CopySourceIfNoneMatch, row.etag)) throw failed('None-Match');
-  } else if (
-    input.CopySourceIfModifiedSince !== undefined &&
-    modified <= time(input.CopySourceIfModifiedSince)
-  ) {
-    throw failed('Modified-Since');
-  }
+  const failed = failedCondition(row, {
+    IfMatch: input.CopySourceIfMatch,
+    IfNoneMatch: input.CopySourceIfNoneMatch,
+    IfModifiedSince: input.CopySourceIfModifiedSince,
+    IfUnmodifiedSince: input.CopySourceIfUnmodifiedSince,
+  });
+  const names = {
+    IfMatch: 'Match',
+    IfNoneMatch: 'None-Match',
+    IfModifiedSince: 'Modified-Since',
+    IfUnmodifiedSince: 'Unmodified-Since',
+  } as const;
+  if (failed) throw errors.preconditionFailed(`x-amz-copy-source-If-${names[failed]}`);
 }
 
 export async function copyObject(
@@ -71,15 +58,7 @@ export async function copyObject(
     throw errors.invalidArgument('Unknown metadata directive.', 'x-amz-metadata-directive', directive);
   const replace = directive === 'REPLACE';
   if (sourceBucket.name === bucket.name && sourceKey === key && !replace) throw errors.copyToItself();
-  const replacedHeaders: StoredHeaders = {
-    CacheControl: input.CacheControl,
-    ContentDisposition: input.ContentDisposition,
-    ContentEncoding: storedEncoding(input.ContentEncoding),
-    ContentLanguage: input.ContentLanguage,
-    Expires: input.Expires ? new Date(input.Expires).getTime() : undefined,
-  };
-  const replacedMetadata: Record<string, string> = {};
-  for (const [k, v] of Object.entries(input.Metadata ?? {})) replacedMetadata[k.toLowerCase()] = v;
+  const replaced = storedAttributes(input);
   const now = ctx.cloud.clock.now();
   const { etag, old, blob } = await ctx.cloud.store.write((tx) => {
     if (!tx.get('SELECT 1 AS x FROM s3_buckets WHERE name = ?', [bucket.name]))
@@ -106,8 +85,8 @@ export async function copyObject(
         src.etag,
         now,
         replace ? input.ContentType || 'binary/octet-stream' : src.content_type,
-        replace ? JSON.stringify(replacedHeaders) : src.headers,
-        replace ? JSON.stringify(replacedMetadata) : src.metadata,
+        replace ? JSON.stringify(replaced.headers) : src.headers,
+        replace ? JSON.stringify(replaced.metadata) : src.metadata,
       ],
     );
     return { etag: src.etag, old: previous?.blob, blob: src.blob };

@@ -10,8 +10,8 @@ import type { OperationContext } from '../../service';
 import { s3Runtime, type BodySource, type S3Runtime } from './bodies';
 import { findBucket, owner } from './buckets';
 import { errors } from './errors';
-import { checkKey, storedEncoding } from './objects';
-import type { PartRow, StoredHeaders, UploadRow } from './schema';
+import { checkKey, expectedMd5, storedAttributes } from './objects';
+import type { PartRow, UploadRow } from './schema';
 
 /** Every part but the last must be at least this large. */
 export const MIN_PART_SIZE = 5 * 1024 * 1024;
@@ -38,15 +38,7 @@ export async function createMultipartUpload(
 ): Promise<S3.CreateMultipartUploadOutput> {
   const bucket = findBucket(ctx, input.Bucket);
   const key = checkKey(input.Key);
-  const headers: StoredHeaders = {
-    CacheControl: input.CacheControl,
-    ContentDisposition: input.ContentDisposition,
-    ContentEncoding: storedEncoding(input.ContentEncoding),
-    ContentLanguage: input.ContentLanguage,
-    Expires: input.Expires ? new Date(input.Expires).getTime() : undefined,
-  };
-  const metadata: Record<string, string> = {};
-  for (const [k, v] of Object.entries(input.Metadata ?? {})) metadata[k.toLowerCase()] = v;
+  const { headers, metadata } = storedAttributes(input);
   const uploadId = randomBytes(48).toString('base64url');
   await ctx.cloud.store.write((tx) => {
     if (!tx.get('SELECT 1 AS x FROM s3_buckets WHERE name = ?', [bucket.name]))
@@ -90,15 +82,10 @@ export async function uploadPart(
       String(partNumber),
     );
   }
-  let expectedMd5: string | undefined;
-  if (input.ContentMD5 !== undefined) {
-    const raw = Buffer.from(input.ContentMD5, 'base64');
-    if (raw.length !== 16) throw errors.invalidDigest();
-    expectedMd5 = raw.toString('hex');
-  }
+  const md5 = expectedMd5(input.ContentMD5);
   const rt = s3Runtime(ctx.cloud);
   const body = await rt.put(input.Body as BodySource);
-  if (expectedMd5 !== undefined && expectedMd5 !== body.md5) {
+  if (md5 !== undefined && md5 !== body.md5) {
     rt.release([body.hash]);
     throw errors.badDigest();
   }

@@ -35,21 +35,16 @@ export function storedEncoding(value: string | undefined): string | undefined {
   return kept.length > 0 ? kept.join(', ') : undefined;
 }
 
-export async function putObject(
-  ctx: OperationContext,
-  input: S3.PutObjectRequest,
-): Promise<S3.PutObjectOutput> {
-  const bucket = findBucket(ctx, input.Bucket);
-  const key = checkKey(input.Key);
-  let expectedMd5: string | undefined;
-  if (input.ContentMD5 !== undefined) {
-    const raw = Buffer.from(input.ContentMD5, 'base64');
-    if (raw.length !== 16) throw errors.invalidDigest();
-    expectedMd5 = raw.toString('hex');
-  }
-  const rt = s3Runtime(ctx.cloud);
-  const body = await rt.put(input.Body as BodySource);
-  if (expectedMd5 !== undefined && expectedMd5 !== body.md5) throw errors.badDigest();
+type StoredAttributeInput = Pick<
+  S3.PutObjectRequest,
+  'CacheControl' | 'ContentDisposition' | 'ContentEncoding' | 'ContentLanguage' | 'Expires' | 'Metadata'
+>;
+
+/** The headers and user metadata an object keeps (PutObject, CreateMultipartUpload, CopyObject REPLACE). */
+export function storedAttributes(input: StoredAttributeInput): {
+  headers: StoredHeaders;
+  metadata: Record<string, string>;
+} {
   const headers: StoredHeaders = {
     CacheControl: input.CacheControl,
     ContentDisposition: input.ContentDisposition,
@@ -59,6 +54,28 @@ export async function putObject(
   };
   const metadata: Record<string, string> = {};
   for (const [k, v] of Object.entries(input.Metadata ?? {})) metadata[k.toLowerCase()] = v;
+  return { headers, metadata };
+}
+
+/** Content-MD5 as hex, or undefined when not sent; a malformed one is InvalidDigest. */
+export function expectedMd5(contentMd5: string | undefined): string | undefined {
+  if (contentMd5 === undefined) return undefined;
+  const raw = Buffer.from(contentMd5, 'base64');
+  if (raw.length !== 16) throw errors.invalidDigest();
+  return raw.toString('hex');
+}
+
+export async function putObject(
+  ctx: OperationContext,
+  input: S3.PutObjectRequest,
+): Promise<S3.PutObjectOutput> {
+  const bucket = findBucket(ctx, input.Bucket);
+  const key = checkKey(input.Key);
+  const md5 = expectedMd5(input.ContentMD5);
+  const rt = s3Runtime(ctx.cloud);
+  const body = await rt.put(input.Body as BodySource);
+  if (md5 !== undefined && md5 !== body.md5) throw errors.badDigest();
+  const { headers, metadata } = storedAttributes(input);
   const replaced = await ctx.cloud.store.write((tx) => {
     if (!tx.get('SELECT 1 AS x FROM s3_buckets WHERE name = ?', [bucket.name]))
       throw errors.noSuchBucket(bucket.name);
@@ -88,7 +105,7 @@ export async function putObject(
   return { ETag: `"${body.md5}"`, ServerSideEncryption: 'AES256' };
 }
 
-type Conditions = Pick<
+export type Conditions = Pick<
   S3.GetObjectRequest,
   'IfMatch' | 'IfNoneMatch' | 'IfModifiedSince' | 'IfUnmodifiedSince'
 >;
@@ -100,22 +117,37 @@ function etagMatches(list: string, etag: string): boolean {
     .some((t) => t === '*' || t === etag);
 }
 
-/** RFC 7232 as S3 applies it: 412 before 304; If-Match overrides If-Unmodified-Since. */
-function checkConditions(row: ObjectRow, c: Conditions): void {
+/**
+ * RFC 7232 as S3 applies it: which condition fails, if any. If-Match overrides
+ * If-Unmodified-Since and If-None-Match overrides If-Modified-Since; the first pair is checked
+ * first (412 before 304 on GET).
+ */
+export function failedCondition(row: ObjectRow, c: Conditions): keyof Conditions | null {
   const modified = Math.floor(row.last_modified / 1000) * 1000;
   const time = (d: Date | string | undefined) => (d === undefined ? undefined : new Date(d).getTime());
   if (c.IfMatch !== undefined) {
-    if (!etagMatches(c.IfMatch, row.etag)) throw errors.preconditionFailed('If-Match');
+    if (!etagMatches(c.IfMatch, row.etag)) return 'IfMatch';
   } else if (c.IfUnmodifiedSince !== undefined && modified > time(c.IfUnmodifiedSince)!) {
-    throw errors.preconditionFailed('If-Unmodified-Since');
+    return 'IfUnmodifiedSince';
   }
-  const notModified = () =>
-    errors.notModified({ ETag: `"${row.etag}"`, 'Last-Modified': new Date(row.last_modified).toUTCString() });
   if (c.IfNoneMatch !== undefined) {
-    if (etagMatches(c.IfNoneMatch, row.etag)) throw notModified();
+    if (etagMatches(c.IfNoneMatch, row.etag)) return 'IfNoneMatch';
   } else if (c.IfModifiedSince !== undefined && modified <= time(c.IfModifiedSince)!) {
-    throw notModified();
+    return 'IfModifiedSince';
   }
+  return null;
+}
+
+/** GET and HEAD: a failed match is 412, an unchanged object 304. */
+function checkConditions(row: ObjectRow, c: Conditions): void {
+  const failed = failedCondition(row, c);
+  if (failed === 'IfMatch') throw errors.preconditionFailed('If-Match');
+  if (failed === 'IfUnmodifiedSince') throw errors.preconditionFailed('If-Unmodified-Since');
+  if (failed)
+    throw errors.notModified({
+      ETag: `"${row.etag}"`,
+      'Last-Modified': new Date(row.last_modified).toUTCString(),
+    });
 }
 
 /** A single `bytes=` range, resolved against the size; undefined when absent or not understood. */
