@@ -123,6 +123,53 @@ export interface AwsApi {
     AbortMultipartUpload: [S3.AbortMultipartUploadRequest, S3.AbortMultipartUploadOutput];
     ListParts: [S3.ListPartsRequest, S3.ListPartsOutput];
     ListMultipartUploads: [S3.ListMultipartUploadsRequest, S3.ListMultipartUploadsOutput];
+    UploadPartCopy: [S3.UploadPartCopyRequest, S3.UploadPartCopyOutput];
+    // versioning
+    PutBucketVersioning: [S3.PutBucketVersioningRequest, Empty];
+    GetBucketVersioning: [S3.GetBucketVersioningRequest, S3.GetBucketVersioningOutput];
+    ListObjectVersions: [S3.ListObjectVersionsRequest, S3.ListObjectVersionsOutput];
+    // object tagging and ACLs
+    PutObjectTagging: [S3.PutObjectTaggingRequest, S3.PutObjectTaggingOutput];
+    GetObjectTagging: [S3.GetObjectTaggingRequest, S3.GetObjectTaggingOutput];
+    DeleteObjectTagging: [S3.DeleteObjectTaggingRequest, S3.DeleteObjectTaggingOutput];
+    PutObjectAcl: [S3.PutObjectAclRequest, S3.PutObjectAclOutput];
+    GetObjectAcl: [S3.GetObjectAclRequest, S3.GetObjectAclOutput];
+    // bucket configuration
+    PutBucketTagging: [S3.PutBucketTaggingRequest, Empty];
+    GetBucketTagging: [S3.GetBucketTaggingRequest, S3.GetBucketTaggingOutput];
+    DeleteBucketTagging: [S3.DeleteBucketTaggingRequest, Empty];
+    PutBucketPolicy: [S3.PutBucketPolicyRequest, Empty];
+    GetBucketPolicy: [S3.GetBucketPolicyRequest, S3.GetBucketPolicyOutput];
+    DeleteBucketPolicy: [S3.DeleteBucketPolicyRequest, Empty];
+    GetBucketPolicyStatus: [S3.GetBucketPolicyStatusRequest, S3.GetBucketPolicyStatusOutput];
+    PutPublicAccessBlock: [S3.PutPublicAccessBlockRequest, Empty];
+    GetPublicAccessBlock: [S3.GetPublicAccessBlockRequest, S3.GetPublicAccessBlockOutput];
+    DeletePublicAccessBlock: [S3.DeletePublicAccessBlockRequest, Empty];
+    PutBucketAcl: [S3.PutBucketAclRequest, Empty];
+    PutBucketOwnershipControls: [S3.PutBucketOwnershipControlsRequest, Empty];
+    GetBucketOwnershipControls: [S3.GetBucketOwnershipControlsRequest, S3.GetBucketOwnershipControlsOutput];
+    DeleteBucketOwnershipControls: [S3.DeleteBucketOwnershipControlsRequest, Empty];
+    GetBucketAcl: [S3.GetBucketAclRequest, S3.GetBucketAclOutput];
+    PutBucketCors: [S3.PutBucketCorsRequest, Empty];
+    GetBucketCors: [S3.GetBucketCorsRequest, S3.GetBucketCorsOutput];
+    DeleteBucketCors: [S3.DeleteBucketCorsRequest, Empty];
+    PutBucketWebsite: [S3.PutBucketWebsiteRequest, Empty];
+    GetBucketWebsite: [S3.GetBucketWebsiteRequest, S3.GetBucketWebsiteOutput];
+    DeleteBucketWebsite: [S3.DeleteBucketWebsiteRequest, Empty];
+    PutBucketLifecycleConfiguration: [
+      S3.PutBucketLifecycleConfigurationRequest,
+      S3.PutBucketLifecycleConfigurationOutput,
+    ];
+    GetBucketLifecycleConfiguration: [
+      S3.GetBucketLifecycleConfigurationRequest,
+      S3.GetBucketLifecycleConfigurationOutput,
+    ];
+    DeleteBucketLifecycle: [S3.DeleteBucketLifecycleRequest, Empty];
+    PutBucketNotificationConfiguration: [S3.PutBucketNotificationConfigurationRequest, Empty];
+    GetBucketNotificationConfiguration: [
+      S3.GetBucketNotificationConfigurationRequest,
+      S3.NotificationConfiguration,
+    ];
   };
   dynamodb: Record<never, never>;
   lambda: Record<never, never>;

@@ -13,7 +13,7 @@ import { Ids, idMigrations } from './kernel/ids';
 import { Settings, settingsMigrations } from './kernel/settings';
 import { Store, type CheckpointPolicy } from './kernel/store';
 import { Hypervisor, hypervisorMigrations } from './infra/hypervisor';
-import { OsRuntime, osMigrations } from './os/os-runtime';
+import { OS_BLOB_COLUMNS, OsRuntime, osMigrations } from './os/os-runtime';
 import type { CallSource, OperationContext, ServiceDefinition, ServiceRuntime } from './service';
 import { services as allServices } from './services';
 
@@ -135,6 +135,7 @@ export class Cloud {
         if (service.runtime) cloud.runtimes.set(service.name, service.runtime(cloud));
       }
       cloud.os = new OsRuntime(cloud);
+      cloud.collectBlobs([...allServices.flatMap((s) => s.blobColumns ?? []), ...OS_BLOB_COLUMNS]);
       cloud.unsubscribeClock = clock.onChange((state) => {
         void cloud.saveClock();
         cloud.events.publish({ topic: 'clock.changed', at: clock.now(), data: state });
@@ -145,6 +146,26 @@ export class Cloud {
       throw e;
     }
   }
+
+  /**
+   * Delete bodies no row refers to (objects overwritten or deleted, parts of aborted uploads),
+   * in the background: what is referenced is read now, and only files older than now can go.
+   */
+  private collectBlobs(columns: string[]): void {
+    const blobs = this.store.blobs;
+    if (!blobs) return;
+    const referenced = new Set<string>();
+    for (const column of columns) {
+      const [table, name] = column.split('.') as [string, string];
+      for (const row of this.store.all<{ h: string | null }>(`SELECT DISTINCT ${name} AS h FROM ${table}`))
+        if (row.h) referenced.add(row.h);
+    }
+    const started = Date.now();
+    this.blobCollection = blobs.collect((hash) => referenced.has(hash), started).catch(() => 0);
+  }
+
+  /** The start-up collection of unreferenced bodies (tests wait on it). */
+  blobCollection: Promise<number> = Promise.resolve(0);
 
   /** A service's per-cloud state (see ServiceDefinition.runtime). */
   runtime<T extends ServiceRuntime>(service: string): T {

@@ -42,6 +42,49 @@ export interface AuthErrors {
   expired: ErrorSpec;
 }
 
+/** An unsigned request, as a service that answers anonymous callers (S3) sees it. */
+export interface AnonymousRequest {
+  operation: string;
+  /** The decoded input, as the operation will get it. */
+  input: unknown;
+  /** The caller's address, when known (aws:SourceIp). */
+  sourceIp?: string;
+  /** Whether the request came over TLS (aws:SecureTransport). */
+  secureTransport: boolean;
+  /** Lower-case request headers (aws:Referer, aws:UserAgent). */
+  headers: Record<string, string>;
+}
+
+/** A browser's cross-origin request, for services with CORS rules (S3). */
+export interface CorsRequest {
+  method: string;
+  /** The path the router sees (S3: `/bucket/key`, percent-encoded). */
+  routePath: string;
+  /** Lower-case request headers (Origin, Access-Control-Request-*). */
+  headers: Record<string, string>;
+}
+
+export interface CorsSupport {
+  /** The answer's headers to an OPTIONS preflight, or an AwsError (403 when no rule matches). */
+  preflight(cloud: Cloud, request: CorsRequest): Record<string, string>;
+  /** Headers to add to an actual request's answer (none when no rule matches). */
+  headers(cloud: Cloud, request: CorsRequest): Record<string, string>;
+}
+
+/**
+ * The principal an anonymous request runs as: no key, no user, on behalf of the account that
+ * owns the resource (which is billed for it and owns what it creates).
+ */
+export function anonymousPrincipal(accountId: string): Principal {
+  return { accountId, arn: ANONYMOUS_ARN, userId: ANONYMOUS_ARN, accessKeyId: null };
+}
+
+export const ANONYMOUS_ARN = 'anonymous';
+
+export function isAnonymous(principal: Principal): boolean {
+  return principal.arn === ANONYMOUS_ARN && principal.accessKeyId === null;
+}
+
 /** What a service keeps per open cloud: caches, schedulers. Made when the cloud opens. */
 export interface ServiceRuntime {
   close?(): void | Promise<void>;
@@ -62,8 +105,21 @@ export interface ServiceDefinition<S extends ServiceName = ServiceName> {
   operations: OperationsOf<S>;
   migrations?: Migration[];
   auth: AuthErrors;
+  /**
+   * `table.column`s holding blob-store hashes: what start-up garbage collection keeps (bodies
+   * no row names are deleted).
+   */
+  blobColumns?: string[];
   /** Per-cloud state, made after migrations; operations reach it with cloud.runtime(name). */
   runtime?: (cloud: Cloud) => ServiceRuntime;
+  /**
+   * Services that answer unsigned requests (S3): the principal the request runs as (see
+   * anonymousPrincipal), or an AwsError (AccessDenied). Without it, unsigned requests get
+   * `auth.missing`.
+   */
+  anonymous?: (cloud: Cloud, request: AnonymousRequest) => Principal;
+  /** Browser CORS (S3's bucket CORS rules): preflights and the headers of matching answers. */
+  cors?: CorsSupport;
 }
 
 export const SIGNATURE_MISMATCH_MESSAGE =

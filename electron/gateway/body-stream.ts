@@ -4,10 +4,15 @@
  * `aws-chunked` framing removed (SigV4 streaming uploads and the SDKs' checksum trailers), and a
  * plain hex `x-amz-content-sha256` checked against the bytes as they pass (the stream fails
  * with XAmzContentSHA256Mismatch at its end, before anything is recorded).
+ *
+ * The stream carries what came besides the bytes (`WIRE_BODY`, see s3/checksums.ts): the
+ * trailer names `x-amz-trailer` declared and the trailer fields the decoder read after the last
+ * chunk, so the operation can verify a trailing checksum once it has read the body.
  */
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, type Hash } from 'node:crypto';
 import { pipeline, Transform, type Readable, type TransformCallback } from 'node:stream';
 import { AwsError } from '../core/kernel/errors';
+import { checksumErrors, markWireBody } from '../core/services/s3/checksums';
 import type { GatewayRequest } from './http';
 
 /** Is the body framed as aws-chunked? */
@@ -20,12 +25,81 @@ export function isAwsChunked(req: GatewayRequest): boolean {
 /** The body as the operation should see it: decoded and, where declared, hash-checked. */
 export function requestBodyStream(source: Readable, req: GatewayRequest): Readable {
   const stages: Array<Readable | Transform> = [source];
-  if (isAwsChunked(req)) stages.push(new AwsChunkedDecoder());
   const sha = req.headers['x-amz-content-sha256'];
+  // Chunk signatures chain from an Authorization header's signature; the gateway arms the
+  // decoder once that verified (a request without one is never armed, so is not held to them).
+  const signed = signedChunks(sha) && (req.headers['authorization'] ?? '').startsWith('AWS4-HMAC-SHA256');
+  const decoder = isAwsChunked(req) ? new AwsChunkedDecoder(signed) : undefined;
+  if (decoder) stages.push(decoder);
   if (sha && /^[0-9a-f]{64}$/i.test(sha)) stages.push(new Sha256Check(sha.toLowerCase()));
-  if (stages.length === 1) return source;
   // pipeline() forwards an error of any stage to the last one, which the operation reads.
-  return pipeline(stages as [Readable, ...Transform[]], () => undefined) as unknown as Readable;
+  const body =
+    stages.length === 1
+      ? source
+      : (pipeline(stages as [Readable, ...Transform[]], () => undefined) as unknown as Readable);
+  if (decoder) decoders.set(body, decoder);
+  return markWireBody(body, {
+    declaredTrailers: declaredTrailers(req),
+    trailers: () => decoder?.trailers ?? {},
+    checksumHeaders: checksumHeaders(req),
+  });
+}
+
+/** Do the chunks carry signatures (`STREAMING-AWS4-HMAC-SHA256-PAYLOAD[-TRAILER]`)? */
+function signedChunks(sha: string | undefined): boolean {
+  return sha === 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD' || sha === 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER';
+}
+
+const decoders = new WeakMap<object, AwsChunkedDecoder>();
+
+/**
+ * Once the request's own (seed) signature has verified, its chunks' signatures can be: the
+ * gateway hands over the signing key and scope. Chunks decoded before then are checked now.
+ */
+export function armChunkSignatures(body: Readable, signing: ChunkSigning): void {
+  decoders.get(body)?.arm(signing);
+}
+
+/** What chunk signatures are computed from (see sigv4.ts chunkSigning). */
+export interface ChunkSigning {
+  key: Buffer;
+  amzDate: string;
+  scope: string;
+  /** The request's signature: the first chunk's "previous signature". */
+  seed: string;
+}
+
+const EMPTY_SHA256 = createHash('sha256').digest('hex');
+
+function badChunkSignature(): AwsError {
+  return new AwsError(
+    'SignatureDoesNotMatch',
+    'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
+    { status: 403 },
+  );
+}
+
+/** `x-amz-checksum-<algorithm>` and `x-amz-sdk-checksum-algorithm` as sent. */
+function checksumHeaders(req: GatewayRequest): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (name === 'x-amz-sdk-checksum-algorithm') out[name] = value;
+    else if (
+      name.startsWith('x-amz-checksum-') &&
+      name !== 'x-amz-checksum-mode' &&
+      name !== 'x-amz-checksum-type'
+    )
+      out[name] = value;
+  }
+  return out;
+}
+
+/** The names `x-amz-trailer` announces, lower-cased. */
+export function declaredTrailers(req: GatewayRequest): string[] {
+  return (req.headers['x-amz-trailer'] ?? '')
+    .split(',')
+    .map((n) => n.trim().toLowerCase())
+    .filter((n) => n !== '');
 }
 
 class Sha256Check extends Transform {
@@ -54,14 +128,65 @@ const MAX_LINE = 4096;
 
 /**
  * Decodes `aws-chunked`: `hex-size[;chunk-signature=…]\r\n<bytes>\r\n` … `0[;…]\r\n`, then
- * optional trailer lines (`x-amz-checksum-crc32:…`) and an empty line. Chunk signatures are
- * not verified (the seed request's signature is).
+ * optional trailer lines (`x-amz-checksum-crc32:…`) and an empty line. With signed chunks, each
+ * chunk's signature chains from the previous one (the first from the request's), over the SHA-256
+ * of its bytes; the trailer has its own (`x-amz-trailer-signature`).
  */
 export class AwsChunkedDecoder extends Transform {
   private state: 'size' | 'data' | 'data-end' | 'trailer' | 'done' = 'size';
   private line = Buffer.alloc(0);
   private remaining = 0;
   readonly trailers: Record<string, string> = {};
+  private chunkHash: Hash | undefined;
+  private chunkSignature = '';
+  /** Signatures waiting for arm(), in order: [what was signed, signature, SHA-256 of it]. */
+  private readonly unchecked: Array<[kind: 'PAYLOAD' | 'TRAILER', signature: string, hash: string]> = [];
+  private signing: ChunkSigning | undefined;
+  private previous = '';
+  private trailerText = '';
+
+  constructor(private readonly signed = false) {
+    super();
+  }
+
+  private waitingFlush: TransformCallback | undefined;
+
+  arm(signing: ChunkSigning): void {
+    this.signing = signing;
+    this.previous = signing.seed;
+    const flush = this.waitingFlush;
+    this.waitingFlush = undefined;
+    try {
+      this.check();
+    } catch (e) {
+      if (flush) flush(e as Error);
+      else this.destroy(e as Error);
+      return;
+    }
+    if (flush) this._flush(flush);
+  }
+
+  /** Verify every signature seen so far, in order, once the key is known. */
+  private check(): void {
+    const s = this.signing;
+    if (!s) return;
+    for (const [kind, signature, hash] of this.unchecked.splice(0)) {
+      const lines = [`AWS4-HMAC-SHA256-${kind}`, s.amzDate, s.scope, this.previous];
+      if (kind === 'PAYLOAD') lines.push(EMPTY_SHA256);
+      lines.push(hash);
+      const expected = createHmac('sha256', s.key).update(lines.join('\n')).digest('hex');
+      if (expected !== signature) throw badChunkSignature();
+      this.previous = signature;
+    }
+  }
+
+  private endChunk(): void {
+    if (!this.signed) return;
+    const hash = (this.chunkHash ?? createHash('sha256')).digest('hex');
+    this.unchecked.push(['PAYLOAD', this.chunkSignature, hash]);
+    this.chunkHash = undefined;
+    this.check();
+  }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
     let offset = 0;
@@ -69,6 +194,7 @@ export class AwsChunkedDecoder extends Transform {
       while (offset < chunk.length) {
         if (this.state === 'data') {
           const take = Math.min(this.remaining, chunk.length - offset);
+          this.chunkHash?.update(chunk.subarray(offset, offset + take));
           this.push(chunk.subarray(offset, offset + take));
           offset += take;
           this.remaining -= take;
@@ -98,12 +224,20 @@ export class AwsChunkedDecoder extends Transform {
         const m = /^([0-9a-fA-F]+)(;.*)?$/.exec(text);
         if (!m) throw incomplete();
         this.remaining = parseInt(m[1]!, 16);
+        if (this.signed) {
+          const sig = /;chunk-signature=([0-9a-f]{64})$/.exec(m[2] ?? '');
+          if (!sig) throw badChunkSignature();
+          this.chunkSignature = sig[1]!;
+          this.chunkHash = createHash('sha256');
+        }
         this.state = this.remaining === 0 ? 'trailer' : 'data';
+        if (this.remaining === 0) this.endChunk();
         return;
       }
       case 'data-end':
         if (text !== '') throw incomplete();
         this.state = 'size';
+        this.endChunk();
         return;
       case 'trailer': {
         if (text === '') {
@@ -111,8 +245,20 @@ export class AwsChunkedDecoder extends Transform {
           return;
         }
         const colon = text.indexOf(':');
-        if (colon > 0)
-          this.trailers[text.slice(0, colon).trim().toLowerCase()] = text.slice(colon + 1).trim();
+        if (colon <= 0) throw checksumErrors.malformedTrailer();
+        const name = text.slice(0, colon).trim().toLowerCase();
+        const value = text.slice(colon + 1).trim();
+        if (this.signed && name === 'x-amz-trailer-signature') {
+          this.unchecked.push([
+            'TRAILER',
+            value,
+            createHash('sha256').update(this.trailerText).digest('hex'),
+          ]);
+          this.check();
+          return;
+        }
+        this.trailerText += `${name}:${value}\n`;
+        this.trailers[name] = value;
         return;
       }
       default:
@@ -121,6 +267,12 @@ export class AwsChunkedDecoder extends Transform {
   }
 
   override _flush(done: TransformCallback): void {
+    // The body does not end until its signatures are verified: a whole upload can be decoded
+    // before the gateway has checked the request's own signature and armed the decoder.
+    if (this.signed && !this.signing) {
+      this.waitingFlush = done;
+      return;
+    }
     // A body may end right after the last trailer line, without the closing empty line.
     if (this.state === 'done' || (this.state === 'trailer' && this.line.length === 0)) return done();
     done(incomplete());

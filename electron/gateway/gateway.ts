@@ -10,20 +10,23 @@ import { Readable } from 'node:stream';
 import type { Cloud } from '../core/cloud';
 import type { Principal } from '../core/kernel/accounts';
 import { AwsError, isAwsError } from '../core/kernel/errors';
-import type { ErrorSpec, ServiceDefinition } from '../core/service';
+import type { CorsRequest, CorsSupport, ErrorSpec, ServiceDefinition } from '../core/service';
 import { parseQueryString, type GatewayRequest, type WireResponse } from './http';
-import { requestBodyStream } from './body-stream';
+import { armChunkSignatures, requestBodyStream } from './body-stream';
 import { ModelRegistry, type OperationModel } from './model';
 import { createCodec, type ProtocolCodec } from './protocols';
 import { ServiceRouter, type Routed } from './route';
 import {
+  amzDateToMillis,
   checkPayloadHash,
+  chunkSigning,
   checkTime,
   parseAuth,
   payloadHash,
   verifySignature,
   type ParsedAuth,
 } from './sigv4';
+import { handleWebsite, websiteHostOf } from './website';
 
 export interface GatewayOptions {
   cloud: Cloud;
@@ -67,6 +70,9 @@ export class Gateway {
 
   /** node:http handler for everything that is not under /_cloudlab/. */
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // S3 website endpoints (BUCKET.s3-website-REGION.…): unsigned HTML, not the REST API.
+    const site = websiteHostOf(this.options.cloud, req.headers.host);
+    if (site) return handleWebsite(this.options.cloud, site, req, res);
     const head = parseHead(req);
     const auth = parseAuth(head);
     const routed = this.router.route(head, auth);
@@ -81,6 +87,11 @@ export class Gateway {
     head.bucketFromHost = routed.bucket;
     const codec = this.codec(routed.service);
     const requestId = this.options.cloud.ids.requestId();
+    const cors = routed.service.cors;
+    if (cors && head.method === 'OPTIONS') {
+      req.resume();
+      return writeResponse(res, this.preflight(head, routed.service, codec, requestId));
+    }
     let response: WireResponse;
     try {
       // Streaming uploads (S3 PutObject) reach the operation as a stream, never whole in memory.
@@ -98,7 +109,31 @@ export class Gateway {
       req.resume();
       response.headers['connection'] = 'close';
     }
+    if (cors && head.headers['origin']) this.addCorsHeaders(head, cors, response);
     writeResponse(res, response);
+  }
+
+  /** A browser's OPTIONS preflight, answered from the service's CORS rules. */
+  private preflight(
+    head: GatewayRequest,
+    service: ServiceDefinition,
+    codec: ProtocolCodec,
+    requestId: string,
+  ): WireResponse {
+    try {
+      const headers = service.cors!.preflight(this.options.cloud, corsRequest(head));
+      return { status: 200, headers: { ...headers, 'x-amz-request-id': requestId } };
+    } catch (e) {
+      return codec.encodeError(head, this.toAwsError(e), requestId);
+    }
+  }
+
+  private addCorsHeaders(head: GatewayRequest, cors: CorsSupport, response: WireResponse): void {
+    try {
+      Object.assign(response.headers, cors.headers(this.options.cloud, corsRequest(head)));
+    } catch (e) {
+      this.options.log?.(`CORS headers failed: ${(e as Error).stack ?? String(e)}`);
+    }
   }
 
   /** The chain after the body is read: authenticate, decode, invoke, encode. */
@@ -110,10 +145,22 @@ export class Gateway {
     requestId: string,
   ): Promise<WireResponse> {
     try {
-      const principal = this.authenticate(req, auth, routed);
+      // Unsigned requests to a service that answers anonymous callers (S3) are decided after
+      // decoding: the service says, from the operation and its input, whom they run as.
+      const anonymous = auth.kind === 'none' ? routed.service.anonymous : undefined;
+      const signedBy = anonymous ? undefined : this.authenticate(req, auth, routed);
       const op = codec.findOperation(req);
       if (!op) throw codec.unknownOperation(req);
       const input = codec.decode(req, op);
+      const principal =
+        signedBy ??
+        anonymous!(this.options.cloud, {
+          operation: op.name,
+          input,
+          ...(req.remoteAddress !== undefined ? { sourceIp: req.remoteAddress } : {}),
+          secureTransport: false,
+          headers: req.headers,
+        });
       const output = await this.options.cloud.invoke({
         service: routed.service.name,
         operation: op.name,
@@ -142,7 +189,9 @@ export class Gateway {
       case 'malformed':
         throw new AwsError(
           isS3
-            ? 'AuthorizationHeaderMalformed'
+            ? auth.query
+              ? 'AuthorizationQueryParametersError'
+              : 'AuthorizationHeaderMalformed'
             : this.codec(service).model.protocol === 'json'
               ? 'IncompleteSignatureException'
               : 'IncompleteSignature',
@@ -167,13 +216,8 @@ export class Gateway {
     const time = checkTime(auth, this.realNow());
     if (time !== 'ok') {
       if (auth.kind === 'query' && isS3) {
-        throw new AwsError(
-          'AccessDenied',
-          time === 'expired' ? 'Request has expired' : 'Request is not valid yet',
-          {
-            status: 403,
-          },
-        );
+        if (time === 'expired') throw presignedExpired(auth, this.realNow());
+        throw new AwsError('AccessDenied', 'Request is not valid yet', { status: 403 });
       }
       throw fail(service.auth.expired);
     }
@@ -195,6 +239,7 @@ export class Gateway {
       );
     }
     if (!verifySignature(req, auth, key.secretAccessKey, hash)) throw fail(service.auth.badSignature);
+    if (req.bodyStream) armChunkSignatures(req.bodyStream, chunkSigning(auth, key.secretAccessKey));
     return key.principal;
   }
 
@@ -216,6 +261,25 @@ export class Gateway {
 }
 
 class BodyTooLarge extends Error {}
+
+/** S3's answer to a presigned URL past its expiry: when it expired, and the server's time. */
+function presignedExpired(auth: Extract<ParsedAuth, { kind: 'header' | 'query' }>, nowMs: number): AwsError {
+  const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const signedAt = amzDateToMillis(auth.amzDate);
+  const expires = auth.expires ?? 0;
+  return new AwsError('AccessDenied', 'Request has expired', {
+    status: 403,
+    fields: {
+      'X-Amz-Expires': String(expires),
+      ...(Number.isNaN(signedAt) ? {} : { Expires: iso(signedAt + expires * 1000) }),
+      ServerTime: iso(nowMs),
+    },
+  });
+}
+
+function corsRequest(head: GatewayRequest): CorsRequest {
+  return { method: head.method, routePath: head.routePath, headers: head.headers };
+}
 
 /** Does the operation's input payload stream (a blob with the streaming trait)? */
 function hasStreamingPayload(codec: ProtocolCodec, op: OperationModel): boolean {
@@ -251,6 +315,7 @@ export function parseHead(req: IncomingMessage): GatewayRequest {
     headers,
     rawHeaders: req.rawHeaders,
     body: Buffer.alloc(0),
+    ...(req.socket?.remoteAddress !== undefined ? { remoteAddress: req.socket.remoteAddress } : {}),
   };
 }
 

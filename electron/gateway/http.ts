@@ -26,6 +26,8 @@ export interface GatewayRequest {
   bodyStream?: Readable;
   /** Set for S3 virtual-host style requests. */
   bucketFromHost?: string;
+  /** The client's address (policy conditions on aws:SourceIp). */
+  remoteAddress?: string;
 }
 
 export interface WireResponse {

@@ -46,10 +46,13 @@ export interface OperationModel {
   http: { method: string; requestUri: string; responseCode?: number };
   input?: Shape;
   output?: Shape;
+  /** Superseded by another operation on the same route (S3's PutBucketLifecycle…). */
+  deprecated?: boolean;
 }
 
 interface RawOperation {
   http?: { method?: string; requestUri?: string; responseCode?: number };
+  deprecated?: boolean;
   input?: ShapeRef;
   output?: ShapeRef;
 }
@@ -97,6 +100,7 @@ export class ServiceModel {
         },
         input: raw.input ? this.resolve(raw.input) : undefined,
         output: raw.output ? this.resolve(raw.output) : undefined,
+        ...(raw.deprecated ? { deprecated: true } : {}),
       };
       this.operations.set(name, op);
     }

@@ -23,7 +23,7 @@ export interface Credential {
 export type ParsedAuth =
   | { kind: 'none' }
   | { kind: 'unsupported'; message: string }
-  | { kind: 'malformed'; message: string; credential?: Credential }
+  | { kind: 'malformed'; message: string; credential?: Credential; query?: boolean }
   | {
       kind: 'header' | 'query';
       credential: Credential;
@@ -103,20 +103,28 @@ export function parseAuth(req: GatewayRequest): ParsedAuth {
         kind: 'malformed',
         message: `Query-string authentication requires the ${missing.join(', ') || 'X-Amz-Credential'} parameter${missing.length > 1 ? 's' : ''}.`,
         credential: credential ?? undefined,
+        query: true,
       };
     }
     if (q.get('X-Amz-Algorithm') !== ALGORITHM) {
-      return { kind: 'malformed', message: `X-Amz-Algorithm only supports "${ALGORITHM}"`, credential };
+      return {
+        kind: 'malformed',
+        message: `X-Amz-Algorithm only supports "${ALGORITHM}"`,
+        credential,
+        query: true,
+      };
     }
     const expires = q.has('X-Amz-Expires') ? Number(q.get('X-Amz-Expires')) : 604800;
     if (!Number.isInteger(expires) || expires < 0) {
-      return { kind: 'malformed', message: 'X-Amz-Expires should be a number', credential };
+      return { kind: 'malformed', message: 'X-Amz-Expires should be a number', credential, query: true };
     }
     if (expires > 604800) {
       return {
         kind: 'malformed',
-        message: 'X-Amz-Expires must be less than a week (in seconds) that is 604800',
+        message:
+          'X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be less than 604800 seconds',
         credential,
+        query: true,
       };
     }
     return {
@@ -243,6 +251,20 @@ export function verifySignature(
     if (signature.length === expected.length && timingSafeEqual(signature, expected)) return true;
   }
   return false;
+}
+
+/** What a signed streaming upload's chunk signatures are computed with (body-stream.ts). */
+export function chunkSigning(
+  auth: Extract<ParsedAuth, { kind: 'header' | 'query' }>,
+  secret: string,
+): { key: Buffer; amzDate: string; scope: string; seed: string } {
+  const { credential } = auth;
+  return {
+    key: signingKey(secret, credential.date, credential.region, credential.service),
+    amzDate: auth.amzDate,
+    scope: `${credential.date}/${credential.region}/${credential.service}/aws4_request`,
+    seed: auth.signature.toLowerCase(),
+  };
 }
 
 const keyCache = new Map<string, Buffer>();

@@ -10,6 +10,7 @@ import { Cloud } from '../core/cloud';
 import { Gateway, writeResponse } from '../gateway/gateway';
 import { SshListener } from '../gateway/ssh/ssh-listener';
 import type { ConsoleChannel } from '../contract/console-api';
+import { parseWebsiteHost } from '../contract/s3-website';
 import { createConsoleHandlers, dispatchConsole, type ConsoleHandlers } from './console-api';
 import { serveConsoleFile } from './static-files';
 import { ConsoleSocketServer, WS_PATH } from './ws-transport';
@@ -288,6 +289,7 @@ function isBrowserVisit(req: IncomingMessage, path: string): boolean {
   return (
     req.method === 'GET' &&
     path === '/' &&
+    !parseWebsiteHost(req.headers.host) && // a website endpoint's own index page
     !req.headers.authorization &&
     !(req.url ?? '').includes('X-Amz-') &&
     (req.headers.accept ?? '').includes('text/html')

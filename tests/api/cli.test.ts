@@ -105,7 +105,10 @@ describe('aws CLI', () => {
 
   it('answers every other service with NotImplemented, never a fake success', () => {
     for (const [args, operation] of [
-      [['s3api', 'get-bucket-tagging', '--bucket', 'photos'], 'GetBucketTagging'],
+      [
+        ['s3api', 'get-bucket-accelerate-configuration', '--bucket', 'photos'],
+        'GetBucketAccelerateConfiguration',
+      ],
       [['dynamodb', 'list-tables'], 'ListTables'],
       [['lambda', 'list-functions'], 'ListFunctions'],
       [['route53', 'list-hosted-zones'], 'ListHostedZones'],

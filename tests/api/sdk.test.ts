@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { ListHostedZonesCommand, Route53Client } from '@aws-sdk/client-route-53';
-import { GetBucketTaggingCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetBucketAccelerateConfigurationCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
@@ -178,9 +178,9 @@ describe('operations that are not simulated yet', () => {
       's3 (rest-xml)',
       () =>
         new S3Client(config({ forcePathStyle: true })).send(
-          new GetBucketTaggingCommand({ Bucket: 'photos' }),
+          new GetBucketAccelerateConfigurationCommand({ Bucket: 'photos' }),
         ),
-      'GetBucketTagging',
+      'GetBucketAccelerateConfiguration',
     ],
   ];
   for (const [label, run, operation] of cases) {

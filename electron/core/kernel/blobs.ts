@@ -79,8 +79,12 @@ export class BlobStore {
     return (await fsp.stat(this.path(hash))).size;
   }
 
-  /** Remove blobs nothing refers to any more (the caller decides what is referenced). */
-  async collect(isReferenced: (hash: string) => boolean): Promise<number> {
+  /**
+   * Remove blobs nothing refers to any more (the caller decides what is referenced). Only files
+   * older than `before` go: a body written since — not yet recorded by its transaction — stays,
+   * so collection can run while requests are served.
+   */
+  async collect(isReferenced: (hash: string) => boolean, before = Date.now()): Promise<number> {
     let removed = 0;
     let shards: string[];
     try {
@@ -88,17 +92,22 @@ export class BlobStore {
     } catch {
       return 0;
     }
+    const old = async (path: string) => (await fsp.stat(path).catch(() => null))?.mtimeMs ?? Infinity;
     for (const shard of shards) {
       if (!/^[0-9a-f]{2}$/.test(shard)) continue;
       for (const rest of await fsp.readdir(join(this.dir, shard))) {
-        const hash = shard + rest;
-        if (!isReferenced(hash)) {
-          await fsp.rm(join(this.dir, shard, rest), { force: true });
+        const path = join(this.dir, shard, rest);
+        if (!isReferenced(shard + rest) && (await old(path)) < before) {
+          await fsp.rm(path, { force: true });
           removed++;
         }
       }
     }
-    await fsp.rm(join(this.dir, 'tmp'), { recursive: true, force: true });
+    // Temporary files of uploads cut off by a crash.
+    const tmp = join(this.dir, 'tmp');
+    for (const name of await fsp.readdir(tmp).catch(() => [] as string[])) {
+      if ((await old(join(tmp, name))) < before) await fsp.rm(join(tmp, name), { force: true });
+    }
     return removed;
   }
 }

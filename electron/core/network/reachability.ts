@@ -170,3 +170,44 @@ function allows(
   if (rule.referencedGroupId) return !viaPublic && peerGroups.includes(rule.referencedGroupId);
   return false;
 }
+
+/**
+ * Can a source open a connection to an address on the internet beyond the VPCs (an AWS public
+ * endpoint such as an S3 website endpoint)? An instance needs a public address, a route to an
+ * internet gateway in its subnet's route table and an egress rule that lets the traffic out; a
+ * machine on the internet (the learner's) gets there as it is.
+ */
+export function reachInternet(
+  cloud: Cloud,
+  source: Source,
+  ip: string,
+  protocol: Protocol,
+  port: number,
+): { reachable: true } | { reachable: false; outcome: 'timeout'; reason: string } {
+  if (source.kind === 'internet') return { reachable: true };
+  const rt = cloud.runtime<Ec2Runtime>('ec2');
+  const src = ec2Scope(rt, { account: source.account, region: source.region });
+  const from = src.res.get<InstanceRecord>(src.scope, 'instance', source.instanceId);
+  if (!from || from.state !== 'running')
+    return { reachable: false, outcome: 'timeout', reason: `${source.instanceId} is not running.` };
+  const subnet = src.res.get<SubnetRecord>(src.scope, 'subnet', from.subnetId);
+  if (!from.publicIpAddress || !subnet || !hasInternetRoute(src, subnet)) {
+    return {
+      reachable: false,
+      outcome: 'timeout',
+      reason: `${from.instanceId} has no route to the internet (a public address and a route to an internet gateway).`,
+    };
+  }
+  const egress = from.securityGroupIds
+    .map((id) => src.res.get<SecurityGroupRecord>(src.scope, 'sg', id))
+    .filter((g): g is SecurityGroupRecord => !!g)
+    .flatMap((g) => g.rules.filter((r) => r.egress));
+  if (!egress.some((r) => allows(r, protocol, port, ip, [], true))) {
+    return {
+      reachable: false,
+      outcome: 'timeout',
+      reason: `The security groups of ${from.instanceId} do not allow ${protocol}/${port} out to ${ip}.`,
+    };
+  }
+  return { reachable: true };
+}

@@ -34,6 +34,9 @@ async function loadOs() {
 
 export { fsMigrations as osMigrations };
 
+/** Where the machines' large files name their blobs (see Cloud's start-up collection). */
+export const OS_BLOB_COLUMNS = ['os_files.blob'];
+
 /** What one machine may store: beyond it, writes fail with "No space left on device". */
 export const MACHINE_DISK_QUOTA = 128 * 1024 * 1024;
 /** A workspace setting that overrides the quota (bytes), for labs about full disks. */

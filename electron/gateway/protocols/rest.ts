@@ -46,7 +46,14 @@ export class RestRouter {
   constructor(model: ServiceModel) {
     this.routes = model.operationNames
       .map((name) => compile(model, model.operation(name)!))
-      .sort((a, b) => b.score - a.score || a.op.name.localeCompare(b.op.name));
+      // On a shared route the current operation wins over the one it deprecates
+      // (GetBucketLifecycleConfiguration over GetBucketLifecycle).
+      .sort(
+        (a, b) =>
+          b.score - a.score ||
+          Number(a.op.deprecated ?? false) - Number(b.op.deprecated ?? false) ||
+          a.op.name.localeCompare(b.op.name),
+      );
   }
 
   match(req: GatewayRequest): Match | undefined {

@@ -155,7 +155,9 @@ describe('operations not simulated yet', () => {
       message: 'The CreateLaunchTemplate operation of Amazon EC2 is not implemented in Cloud Lab yet.',
       status: 501,
     });
-    expect((await error(call('s3', 'GetBucketTagging', { Bucket: 'photos' }))).code).toBe('NotImplemented');
+    expect((await error(call('s3', 'GetBucketAccelerateConfiguration', { Bucket: 'photos' }))).code).toBe(
+      'NotImplemented',
+    );
   });
 });
 

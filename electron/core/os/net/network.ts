@@ -4,12 +4,14 @@
  * instance metadata service, and other instances are reached through EC2's rules
  * (`reach()`: security groups, routes, internet gateways). Reachable but with nothing
  * listening is a refusal; filtered is silence (a timeout). There is no internet beyond the
- * cloud: unknown names do not resolve and outside addresses never answer.
+ * cloud except AWS's own public endpoints (S3 website endpoints, reached like any internet
+ * address: public IP, internet gateway, egress rule): unknown names do not resolve and other
+ * outside addresses never answer.
  *
  * Failures come back at once with the simulated time they would have taken; commands that
  * should look blocked wait with `pause()`, which never holds real time for long.
  */
-import { reach, type Protocol, type Source, type Verdict } from '../../network/reachability';
+import { reach, reachInternet, type Protocol, type Source, type Verdict } from '../../network/reachability';
 import type { Machine } from '../machine';
 import type { OsRuntime } from '../os-runtime';
 import type { HttpHandler, PortBinding, SimRequest, SimResponse } from '../types';
@@ -17,6 +19,7 @@ import { vpcOf } from './ec2-view';
 import { imdsHandler } from './imds';
 import { packetRttMs, type Place } from './latency';
 import { IMDS_IP, isIpv4, isLoopback, Resolver } from './resolver';
+import { websiteBinding, websiteRegionAt } from './s3-website-endpoint';
 import { containsIp, ipToInt, parseCidr } from '../../network/cidr';
 import { LEARNER_IP } from '../../../contract/learner';
 
@@ -166,6 +169,15 @@ export class SimNetwork {
       return { host, ip, port, rttMs: 0.05, remoteIp: from.identity.privateIp, binding };
     }
     if (!isIpv4(ip)) return fail('unreachable', 'Network is unreachable', 0);
+    const websiteRegion = websiteRegionAt(this.os.cloud, ip);
+    if (websiteRegion) {
+      // An S3 website endpoint: on the internet, listening on port 80 only.
+      const out = reachInternet(this.os.cloud, this.source(from), ip, 'tcp', port);
+      if (!out.reachable || port !== 80) return fail('timeout', 'Connection timed out', SYN_TIMEOUT_MS);
+      const place = { id: `s3-website.${websiteRegion}`, region: websiteRegion, availabilityZone: '' };
+      const binding = websiteBinding(this.os.cloud, websiteRegion, ip);
+      return { host, ip, port, rttMs: this.rtt(from, place), remoteIp: this.remoteIpOf(from, true), binding };
+    }
     const { verdict, place, viaPublic } = this.verdict(from, ip, 'tcp', port);
     if (!verdict.reachable) {
       if (verdict.outcome === 'unreachable' && place === undefined && !viaPublic)

@@ -4,11 +4,13 @@
  * private names (ip-172-31-5-9.ec2.internal) within their Region, public names
  * (ec2-3-4-5-6.compute-1.amazonaws.com) everywhere, and instance-data for the metadata service.
  * A public name asked from inside the instance's own VPC answers with the private address, as
- * AWS's split-horizon DNS does. There is no internet beyond the cloud, so any other name does
- * not resolve. Route 53 adds its zones through `Resolver.sources`.
+ * AWS's split-horizon DNS does. S3 website endpoints (BUCKET.s3-website-REGION.amazonaws.com)
+ * resolve to their Region's website fleet. There is no internet beyond the cloud, so any other
+ * name does not resolve. Route 53 adds its zones through `Resolver.sources`.
  */
 import type { Machine } from '../machine';
 import { instanceOf, searchDomain } from './ec2-view';
+import { websiteDnsAnswer, websiteReverse } from './s3-website-endpoint';
 
 export const IMDS_IP = '169.254.169.254';
 
@@ -60,7 +62,10 @@ export class Resolver {
         ? [`${host}.${searchDomain(this.machine.identity.region)}`, host]
         : [host];
     for (const candidate of candidates) {
-      const answer = (await this.ec2Name(candidate)) ?? (await this.extra(candidate));
+      const answer =
+        (await this.ec2Name(candidate)) ??
+        websiteDnsAnswer(this.machine.cloud, candidate) ??
+        (await this.extra(candidate));
       if (answer) return answer;
     }
     return null;
@@ -71,6 +76,8 @@ export class Resolver {
     if (isLoopback(ip)) return 'localhost';
     const { identity } = this.machine;
     if (ip === identity.privateIp) return identity.privateDnsName;
+    const website = websiteReverse(this.machine.cloud, ip);
+    if (website) return website;
     const found = this.machine.os.findInstanceByIp(ip);
     if (!found) return null;
     const dashed = ip.replace(/\./g, '-');

@@ -7,7 +7,18 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { Cloud } from '../../cloud';
 import type { ServiceRuntime } from '../../service';
+import {
+  ChecksumSet,
+  DEFAULT_CHECKSUM_ALGORITHM,
+  planChecksum,
+  verifyChecksum,
+  wireBody,
+  type ChecksumAlgorithm,
+  type ChecksumInput,
+  type Checksums,
+} from './checksums';
 import { errors } from './errors';
+import { LifecycleScheduler } from './lifecycle';
 
 /** Total object bytes an in-memory workspace keeps. */
 export const MEMORY_LIMIT = 512 * 1024 * 1024;
@@ -16,6 +27,29 @@ export interface StoredBody {
   hash: string;
   size: number;
   md5: string;
+  /**
+   * Every checksum computed over the body, base64 as AWS shows them: the object's own
+   * (`checksumAlgorithm`) and any `PutOptions.compute` asked for.
+   */
+  checksums: Checksums;
+  /** The object's checksum algorithm: the one the request named, else S3's default CRC64NVME. */
+  checksumAlgorithm: ChecksumAlgorithm;
+  /** Did the request name the algorithm (header, trailer or x-amz-sdk-checksum-algorithm)? */
+  checksumRequested: boolean;
+  /** Was a value sent (header or aws-chunked trailer) and found equal to the body's? */
+  checksumVerified: boolean;
+}
+
+export interface PutOptions {
+  /**
+   * The request's checksum members — PutObject or UploadPart input as decoded (ChecksumAlgorithm,
+   * ChecksumCRC32, …). Checked before the body is read (InvalidRequest), verified against the
+   * body, or against the aws-chunked trailer the gateway decoded, after it (BadDigest); a body
+   * that fails is not stored.
+   */
+  checksum?: ChecksumInput;
+  /** More algorithms to compute in the same pass (e.g. an upload's FULL_OBJECT CRC). */
+  compute?: readonly ChecksumAlgorithm[];
 }
 
 export type BodySource = Readable | AsyncIterable<Uint8Array> | Uint8Array | string | undefined;
@@ -24,27 +58,59 @@ export class S3Runtime implements ServiceRuntime {
   private readonly memory = new Map<string, Buffer>();
   private memoryBytes = 0;
 
-  constructor(readonly cloud: Cloud) {}
+  /** Lifecycle rules, applied at every simulated midnight. */
+  readonly lifecycle: LifecycleScheduler;
+
+  constructor(readonly cloud: Cloud) {
+    this.lifecycle = new LifecycleScheduler(cloud, (blobs) => this.release(blobs));
+  }
 
   close(): void {
+    this.lifecycle.stop();
     this.memory.clear();
     this.memoryBytes = 0;
   }
 
-  /** Store a body whole; resolves once it is durable (blob store) or held (memory). */
-  async put(source: BodySource): Promise<StoredBody> {
+  /**
+   * Store a body whole; resolves once it is durable (blob store) or held (memory). Checksums
+   * are computed as the bytes pass (no second read) and checked at the end, before the blob is
+   * committed.
+   */
+  async put(source: BodySource, options: PutOptions = {}): Promise<StoredBody> {
+    const wire = wireBody(source);
+    const plan = planChecksum(options.checksum, wire);
+    const algorithm = plan.algorithm ?? DEFAULT_CHECKSUM_ALGORITHM;
+    const sums = new ChecksumSet([algorithm, ...(options.compute ?? [])]);
     const md5 = createHash('md5');
+    let checksums: Checksums | undefined;
+    const finish = (): Checksums => {
+      checksums = sums.digest();
+      verifyChecksum(plan, checksums, wire);
+      return checksums;
+    };
+    const described = (hash: string, size: number): StoredBody => ({
+      hash,
+      size,
+      md5: md5.digest('hex'),
+      checksums: checksums ?? {},
+      checksumAlgorithm: algorithm,
+      checksumRequested: plan.algorithm !== undefined,
+      checksumVerified: plan.source !== 'none',
+    });
     const chunks = toChunks(source);
     const blobs = this.cloud.store.blobs;
     if (blobs) {
       const tapped = (async function* () {
         for await (const chunk of chunks) {
           md5.update(chunk);
+          sums.update(chunk);
           yield chunk;
         }
+        // Thrown inside the stream, so the blob store drops its temporary file.
+        finish();
       })();
       const { hash, size } = await blobs.put(tapped);
-      return { hash, size, md5: md5.digest('hex') };
+      return described(hash, size);
     }
     const sha = createHash('sha256');
     const parts: Buffer[] = [];
@@ -54,14 +120,16 @@ export class S3Runtime implements ServiceRuntime {
       if (this.memoryBytes + size > MEMORY_LIMIT) throw errors.tooLargeForMemory(MEMORY_LIMIT);
       md5.update(chunk);
       sha.update(chunk);
+      sums.update(chunk);
       parts.push(Buffer.from(chunk));
     }
+    finish();
     const hash = sha.digest('hex');
     if (!this.memory.has(hash)) {
       this.memory.set(hash, Buffer.concat(parts));
       this.memoryBytes += size;
     }
-    return { hash, size, md5: md5.digest('hex') };
+    return described(hash, size);
   }
 
   /** The body's bytes from start to end inclusive, as a stream. */
@@ -78,6 +146,7 @@ export class S3Runtime implements ServiceRuntime {
     for (const hash of hashes) {
       const used =
         this.cloud.store.get('SELECT 1 AS x FROM s3_objects WHERE blob = ? LIMIT 1', [hash]) ??
+        this.cloud.store.get('SELECT 1 AS x FROM s3_versions WHERE blob = ? LIMIT 1', [hash]) ??
         this.cloud.store.get('SELECT 1 AS x FROM s3_parts WHERE blob = ? LIMIT 1', [hash]);
       const buf = this.memory.get(hash);
       if (!used && buf) {

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import type { Empty } from '../../../contract/aws-api';
 import type { OperationContext } from '../../service';
 import { s3Runtime } from './bodies';
+import { deleteAllBucketConfig, writeBucketConfig } from './bucket-config';
 import { errors } from './errors';
 import type { BucketRow } from './schema';
 
@@ -55,6 +56,13 @@ export async function createBucket(
     bucketRegion = constraint;
   }
   const account = ctx.principal.accountId;
+  const ownership = input.ObjectOwnership;
+  if (ownership && !['BucketOwnerEnforced', 'BucketOwnerPreferred', 'ObjectWriter'].includes(ownership))
+    throw errors.invalidArgument(
+      'Invalid x-amz-object-ownership header',
+      'x-amz-object-ownership',
+      ownership,
+    );
   await ctx.cloud.store.write((tx) => {
     const existing = tx.get<BucketRow>('SELECT * FROM s3_buckets WHERE name = ?', [name]);
     if (existing) {
@@ -63,6 +71,8 @@ export async function createBucket(
       if (existing.region === 'us-east-1' && bucketRegion === 'us-east-1') return false;
       throw errors.bucketAlreadyOwnedByYou(name);
     }
+    if (input.ObjectOwnership)
+      writeBucketConfig(tx, name, 'ownership', { Rules: [{ ObjectOwnership: input.ObjectOwnership }] });
     tx.run('INSERT INTO s3_buckets (name, account_id, region, created_at) VALUES (?, ?, ?, ?)', [
       name,
       account,
@@ -77,7 +87,11 @@ export async function createBucket(
 export async function deleteBucket(ctx: OperationContext, input: S3.DeleteBucketRequest): Promise<Empty> {
   const bucket = findBucket(ctx, input.Bucket);
   const released = await ctx.cloud.store.write((tx) => {
-    if (tx.get('SELECT 1 AS x FROM s3_objects WHERE bucket = ? LIMIT 1', [bucket.name]))
+    // Noncurrent versions and delete markers count: a versioned bucket is empty only without them.
+    if (
+      tx.get('SELECT 1 AS x FROM s3_objects WHERE bucket = ? LIMIT 1', [bucket.name]) ??
+      tx.get('SELECT 1 AS x FROM s3_versions WHERE bucket = ? LIMIT 1', [bucket.name])
+    )
       throw errors.bucketNotEmpty(bucket.name);
     // Uploads still in progress go with the bucket.
     const parts = tx.all<{ blob: string }>(
@@ -88,6 +102,7 @@ export async function deleteBucket(ctx: OperationContext, input: S3.DeleteBucket
       bucket.name,
     ]);
     tx.run('DELETE FROM s3_uploads WHERE bucket = ?', [bucket.name]);
+    deleteAllBucketConfig(tx, bucket.name);
     tx.run('DELETE FROM s3_buckets WHERE name = ?', [bucket.name]);
     return parts.map((p) => p.blob);
   });

@@ -5,12 +5,28 @@ import type { OperationContext } from '../../service';
 import { s3Runtime } from './bodies';
 import { findBucket } from './buckets';
 import { errors } from './errors';
-import { checkKey, failedCondition, storedAttributes } from './objects';
+import { objectEvent } from './notifications';
+import {
+  ARCHIVE_CLASSES,
+  checkKey,
+  failedCondition,
+  objectOptions,
+  removedEventName,
+  storedAttributes,
+} from './objects';
 import type { ObjectRow } from './schema';
+import { findVersion, removeObject, writeObject } from './versions';
 
 /** `bucket/key` (URL-encoded, an optional leading slash, an optional `?versionId=`). */
-function parseCopySource(source: string | undefined): { bucket: string; key: string } {
-  const raw = (source ?? '').split('?')[0]!.replace(/^\//, '');
+export function parseCopySource(source: string | undefined): {
+  bucket: string;
+  key: string;
+  versionId?: string;
+} {
+  const [path, query] = (source ?? '').split('?') as [string, string | undefined];
+  const raw = path.replace(/^\//, '');
+  const versionId =
+    query !== undefined ? (new URLSearchParams(query).get('versionId') ?? undefined) : undefined;
   let decoded: string;
   try {
     decoded = decodeURIComponent(raw);
@@ -24,11 +40,24 @@ function parseCopySource(source: string | undefined): { bucket: string; key: str
       'x-amz-copy-source',
       source ?? '',
     );
-  return { bucket: decoded.slice(0, slash), key: decoded.slice(slash + 1) };
+  return {
+    bucket: decoded.slice(0, slash),
+    key: decoded.slice(slash + 1),
+    ...(versionId ? { versionId } : {}),
+  };
 }
 
 /** The x-amz-copy-source-if-* conditions: one that does not hold is 412. */
-function checkCopyConditions(row: ObjectRow, input: S3.CopyObjectRequest): void {
+export function checkCopyConditions(
+  row: ObjectRow,
+  input: Pick<
+    S3.CopyObjectRequest,
+    | 'CopySourceIfMatch'
+    | 'CopySourceIfNoneMatch'
+    | 'CopySourceIfModifiedSince'
+    | 'CopySourceIfUnmodifiedSince'
+  >,
+): void {
   const failed = failedCondition(row, {
     IfMatch: input.CopySourceIfMatch,
     IfNoneMatch: input.CopySourceIfNoneMatch,
@@ -57,44 +86,57 @@ export async function copyObject(
   if (directive !== 'COPY' && directive !== 'REPLACE')
     throw errors.invalidArgument('Unknown metadata directive.', 'x-amz-metadata-directive', directive);
   const replace = directive === 'REPLACE';
-  if (sourceBucket.name === bucket.name && sourceKey === key && !replace) throw errors.copyToItself();
+  const taggingDirective = input.TaggingDirective ?? 'COPY';
+  if (taggingDirective !== 'COPY' && taggingDirective !== 'REPLACE')
+    throw errors.invalidArgument('Unknown tagging directive.', 'x-amz-tagging-directive', taggingDirective);
+  const options = objectOptions(ctx, bucket, key, input, 's3:PutObject');
+  const changesClass = input.StorageClass !== undefined;
+  if (
+    sourceBucket.name === bucket.name &&
+    sourceKey === key &&
+    source.versionId === undefined &&
+    !replace &&
+    !changesClass &&
+    !input.WebsiteRedirectLocation
+  )
+    throw errors.copyToItself();
   const replaced = storedAttributes(input);
   const now = ctx.cloud.clock.now();
-  const { etag, old, blob } = await ctx.cloud.store.write((tx) => {
+  const { src, written } = await ctx.cloud.store.write((tx) => {
     if (!tx.get('SELECT 1 AS x FROM s3_buckets WHERE name = ?', [bucket.name]))
       throw errors.noSuchBucket(bucket.name);
-    const src = tx.get<ObjectRow>('SELECT * FROM s3_objects WHERE bucket = ? AND key = ?', [
-      sourceBucket.name,
-      sourceKey,
-    ]);
-    if (!src) throw errors.noSuchKey(sourceKey);
+    const src = findVersion(tx, sourceBucket.name, sourceKey, source.versionId);
+    if (ARCHIVE_CLASSES.has(src.storage_class)) throw errors.invalidObjectState(src.storage_class);
     checkCopyConditions(src, input);
-    const previous = tx.get<{ blob: string }>('SELECT blob FROM s3_objects WHERE bucket = ? AND key = ?', [
-      bucket.name,
-      key,
-    ]);
-    tx.run(
-      `INSERT OR REPLACE INTO s3_objects
-        (bucket, key, blob, size, etag, last_modified, content_type, headers, metadata)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [
-        bucket.name,
-        key,
-        src.blob,
-        src.size,
-        src.etag,
-        now,
-        replace ? input.ContentType || 'binary/octet-stream' : src.content_type,
-        replace ? JSON.stringify(replaced.headers) : src.headers,
-        replace ? JSON.stringify(replaced.metadata) : src.metadata,
-      ],
-    );
-    return { etag: src.etag, old: previous?.blob, blob: src.blob };
+    const written = writeObject(tx, ctx.cloud.ids, bucket.name, key, {
+      blob: src.blob,
+      size: src.size,
+      etag: src.etag,
+      last_modified: now,
+      content_type: replace ? input.ContentType || 'binary/octet-stream' : src.content_type,
+      headers: replace ? JSON.stringify(replaced.headers) : src.headers,
+      metadata: replace ? JSON.stringify(replaced.metadata) : src.metadata,
+      checksums: src.checksums,
+      storage_class: options.storage_class,
+      tags: taggingDirective === 'REPLACE' ? options.tags : src.tags,
+      acl: options.acl,
+    });
+    return { src, written };
   });
-  if (old && old !== blob) s3Runtime(ctx.cloud).release([old]);
+  if (written.released.length > 0) s3Runtime(ctx.cloud).release(written.released);
+  objectEvent(ctx, bucket, 's3:ObjectCreated:Copy', {
+    key,
+    size: src.size,
+    eTag: src.etag,
+    ...(written.versionId !== undefined ? { versionId: written.versionId } : {}),
+  });
   return {
-    CopyObjectResult: { ETag: `"${etag}"`, LastModified: new Date(now) },
+    CopyObjectResult: { ETag: `"${src.etag}"`, LastModified: new Date(now) },
     ServerSideEncryption: 'AES256',
+    ...(source.versionId !== undefined || src.version_id !== 'null'
+      ? { CopySourceVersionId: src.version_id }
+      : {}),
+    ...(written.versionId !== undefined ? { VersionId: written.versionId } : {}),
   };
 }
 
@@ -109,31 +151,50 @@ export async function deleteObjects(
   if (objects.length === 0 || objects.length > MAX_DELETE_KEYS) throw errors.malformedXml();
   const quiet = input.Delete?.Quiet === true;
   const failed: S3._Error[] = [];
-  const keys: string[] = [];
+  const wanted: { key: string; versionId?: string }[] = [];
   for (const o of objects) {
     try {
-      keys.push(checkKey(o.Key));
+      wanted.push({ key: checkKey(o.Key), ...(o.VersionId !== undefined ? { versionId: o.VersionId } : {}) });
     } catch (e) {
       if (!(e instanceof AwsError)) throw e;
       failed.push({ Key: o.Key, Code: e.code, Message: e.message });
     }
   }
-  const removed = await ctx.cloud.store.write((tx) => {
-    const blobs: string[] = [];
-    for (const key of keys) {
-      const old = tx.get<{ blob: string }>('SELECT blob FROM s3_objects WHERE bucket = ? AND key = ?', [
-        bucket.name,
-        key,
-      ]);
-      if (old) {
-        tx.run('DELETE FROM s3_objects WHERE bucket = ? AND key = ?', [bucket.name, key]);
-        blobs.push(old.blob);
+  const now = ctx.cloud.clock.now();
+  const events: { key: string; name: string; versionId?: string }[] = [];
+  const { deleted, released } = await ctx.cloud.store.write((tx) => {
+    const deleted: S3.DeletedObject[] = [];
+    const released: string[] = [];
+    for (const w of wanted) {
+      try {
+        const r = removeObject(tx, ctx.cloud.ids, bucket.name, w.key, w.versionId, now);
+        released.push(...r.released);
+        events.push({ key: w.key, name: removedEventName(r, w.versionId), versionId: r.versionId });
+        deleted.push({
+          Key: w.key,
+          ...(w.versionId !== undefined ? { VersionId: w.versionId } : {}),
+          ...(r.deleteMarker ? { DeleteMarker: true } : {}),
+          ...(r.deleteMarker && w.versionId === undefined ? { DeleteMarkerVersionId: r.versionId } : {}),
+          ...(r.deleteMarker && w.versionId !== undefined ? { DeleteMarkerVersionId: w.versionId } : {}),
+        });
+      } catch (e) {
+        if (!(e instanceof AwsError)) throw e;
+        failed.push({
+          Key: w.key,
+          ...(w.versionId ? { VersionId: w.versionId } : {}),
+          Code: e.code,
+          Message: e.message,
+        });
       }
     }
-    return blobs;
+    return { deleted, released };
   });
-  const deleted: S3.DeletedObject[] = keys.map((Key) => ({ Key }));
-  if (removed.length > 0) s3Runtime(ctx.cloud).release([...new Set(removed)]);
+  if (released.length > 0) s3Runtime(ctx.cloud).release([...new Set(released)]);
+  for (const e of events)
+    objectEvent(ctx, bucket, e.name, {
+      key: e.key,
+      ...(e.versionId !== undefined ? { versionId: e.versionId } : {}),
+    });
   return {
     ...(quiet || deleted.length === 0 ? {} : { Deleted: deleted }),
     ...(failed.length > 0 ? { Errors: failed } : {}),

@@ -7,8 +7,37 @@ export const errors = {
       status: 404,
       fields: { BucketName: bucket },
     }),
-  noSuchKey: (key: string) =>
-    new AwsError('NoSuchKey', 'The specified key does not exist.', { status: 404, fields: { Key: key } }),
+  noSuchKey: (key: string, deleteMarker?: string) =>
+    new AwsError('NoSuchKey', 'The specified key does not exist.', {
+      status: 404,
+      fields: { Key: key },
+      headers: deleteMarker ? { 'x-amz-delete-marker': 'true', 'x-amz-version-id': deleteMarker } : {},
+    }),
+  noSuchVersion: (key: string, versionId: string) =>
+    new AwsError('NoSuchVersion', 'The specified version does not exist.', {
+      status: 404,
+      fields: { Key: key, VersionId: versionId },
+    }),
+  invalidVersionId: (versionId: string) =>
+    new AwsError('InvalidArgument', 'Invalid version id specified', {
+      fields: { ArgumentName: 'versionId', ArgumentValue: versionId },
+    }),
+  invalidStorageClass: (storageClass: string) =>
+    new AwsError('InvalidStorageClass', 'The storage class you specified is not valid', {
+      fields: { StorageClassRequested: storageClass },
+    }),
+  invalidObjectState: (storageClass: string) =>
+    new AwsError('InvalidObjectState', "The operation is not valid for the object's storage class", {
+      status: 403,
+      fields: { StorageClass: storageClass },
+    }),
+  /** GET or HEAD of a delete marker by its version ID. */
+  deleteMarkerMethod: (method: string, versionId: string) =>
+    new AwsError('MethodNotAllowed', 'The specified method is not allowed against this resource.', {
+      status: 405,
+      fields: { Method: method, ResourceType: 'DeleteMarker' },
+      headers: { 'x-amz-delete-marker': 'true', 'x-amz-version-id': versionId, allow: 'DELETE' },
+    }),
   invalidBucketName: (bucket: string) =>
     new AwsError('InvalidBucketName', 'The specified bucket is not valid.', {
       fields: { BucketName: bucket },
@@ -109,4 +138,76 @@ export const errors = {
       'InvalidRequest',
       "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
     ),
+};
+
+/** Bucket configuration subresources, policies, ACLs and anonymous access. */
+export const configErrors = {
+  noSuchTagSet: (bucket: string) =>
+    new AwsError('NoSuchTagSet', 'The TagSet does not exist', {
+      status: 404,
+      fields: { BucketName: bucket },
+    }),
+  invalidTag: (message: string) => new AwsError('InvalidTag', message),
+  noSuchBucketPolicy: (bucket: string) =>
+    new AwsError('NoSuchBucketPolicy', 'The bucket policy does not exist', {
+      status: 404,
+      fields: { BucketName: bucket },
+    }),
+  malformedPolicy: (message: string) => new AwsError('MalformedPolicy', message),
+  /** What S3 answers a principal of the bucket's account that Block Public Access stops. */
+  blockedByPublicAccessBlock: (
+    principalArn: string,
+    action: string,
+    resource: string,
+    setting: 'policy' | 'acl',
+  ) =>
+    new AwsError(
+      'AccessDenied',
+      setting === 'policy'
+        ? `User: ${principalArn} is not authorized to perform: ${action} on resource: "${resource}" because public policies are blocked by the BlockPublicPolicy block public access setting.`
+        : `User: ${principalArn} is not authorized to perform: ${action} on resource: "${resource}" because public ACLs are prevented by the BlockPublicAcls setting in S3 Block Public Access.`,
+      { status: 403 },
+    ),
+  noSuchPublicAccessBlock: (bucket: string) =>
+    new AwsError(
+      'NoSuchPublicAccessBlockConfiguration',
+      'The public access block configuration was not found',
+      {
+        status: 404,
+        fields: { BucketName: bucket },
+      },
+    ),
+  noSuchCors: (bucket: string) =>
+    new AwsError('NoSuchCORSConfiguration', 'The CORS configuration does not exist', {
+      status: 404,
+      fields: { BucketName: bucket },
+    }),
+  noSuchWebsite: (bucket: string) =>
+    new AwsError('NoSuchWebsiteConfiguration', 'The specified bucket does not have a website configuration', {
+      status: 404,
+      fields: { BucketName: bucket },
+    }),
+  noSuchLifecycle: (bucket: string) =>
+    new AwsError('NoSuchLifecycleConfiguration', 'The lifecycle configuration does not exist', {
+      status: 404,
+      fields: { BucketName: bucket },
+    }),
+  aclNotSupported: () => new AwsError('AccessControlListNotSupported', 'The bucket does not allow ACLs'),
+  malformedAcl: () =>
+    new AwsError(
+      'MalformedACLError',
+      'The XML you provided was not well-formed or did not validate against our published schema',
+    ),
+  corsNotEnabled: (method: string, resourceType: 'BUCKET' | 'OBJECT') =>
+    new AwsError('AccessForbidden', 'CORSResponse: CORS is not enabled for this bucket.', {
+      status: 403,
+      fields: { Method: method, ResourceType: resourceType },
+    }),
+  corsNotAllowed: (method: string, resourceType: 'BUCKET' | 'OBJECT') =>
+    new AwsError(
+      'AccessForbidden',
+      "CORSResponse: This CORS request is not allowed. This is usually because the evalution of Origin, request method / Access-Control-Request-Method or Access-Control-Request-Headers are not whitelisted by the resource's CORS spec.",
+      { status: 403, fields: { Method: method, ResourceType: resourceType } },
+    ),
+  corsNoOrigin: () => new AwsError('BadRequest', 'Insufficient information. Origin request header needed.'),
 };

@@ -3,13 +3,24 @@
  * workspace's blob store, streamed in and out; metadata in the store.
  */
 import { defineService } from '../../service';
+import * as acl from './acl';
+import { anonymousS3 } from './anonymous';
+import * as config from './bucket-subresources';
+import { s3Cors } from './cors';
+import * as lifecycle from './lifecycle-config';
+import * as notification from './notification-config';
+import * as policy from './policy';
 import { S3Runtime } from './bodies';
 import * as buckets from './buckets';
 import { copyObject, deleteObjects } from './copy';
-import { listObjects, listObjectsV2 } from './list';
+import { listObjects, listObjectsV2, listObjectVersions } from './list';
 import * as multipart from './multipart';
+import * as objectAcl from './object-acl';
 import * as objects from './objects';
+import * as ownership from './ownership';
 import { s3Migrations } from './schema';
+import * as tagging from './tagging';
+import * as versions from './versions';
 
 export const s3 = defineService({
   name: 's3',
@@ -18,8 +29,34 @@ export const s3 = defineService({
   signingName: 's3',
   endpointPrefix: 's3',
   migrations: s3Migrations,
+  blobColumns: ['s3_objects.blob', 's3_versions.blob', 's3_parts.blob'],
   runtime: (cloud) => new S3Runtime(cloud),
+  anonymous: anonymousS3,
+  cors: s3Cors,
   operations: {
+    PutBucketTagging: config.putBucketTagging,
+    GetBucketTagging: config.getBucketTagging,
+    DeleteBucketTagging: config.deleteBucketTagging,
+    PutBucketPolicy: policy.putBucketPolicy,
+    GetBucketPolicy: policy.getBucketPolicy,
+    DeleteBucketPolicy: policy.deleteBucketPolicy,
+    GetBucketPolicyStatus: policy.getBucketPolicyStatus,
+    PutPublicAccessBlock: config.putPublicAccessBlock,
+    GetPublicAccessBlock: config.getPublicAccessBlock,
+    DeletePublicAccessBlock: config.deletePublicAccessBlock,
+    PutBucketAcl: acl.putBucketAcl,
+    GetBucketAcl: acl.getBucketAcl,
+    PutBucketCors: config.putBucketCors,
+    GetBucketCors: config.getBucketCors,
+    DeleteBucketCors: config.deleteBucketCors,
+    PutBucketWebsite: config.putBucketWebsite,
+    GetBucketWebsite: config.getBucketWebsite,
+    DeleteBucketWebsite: config.deleteBucketWebsite,
+    PutBucketLifecycleConfiguration: lifecycle.putBucketLifecycleConfiguration,
+    GetBucketLifecycleConfiguration: lifecycle.getBucketLifecycleConfiguration,
+    DeleteBucketLifecycle: lifecycle.deleteBucketLifecycle,
+    PutBucketNotificationConfiguration: notification.putBucketNotificationConfiguration,
+    GetBucketNotificationConfiguration: notification.getBucketNotificationConfiguration,
     CreateBucket: buckets.createBucket,
     DeleteBucket: buckets.deleteBucket,
     ListBuckets: buckets.listBuckets,
@@ -39,6 +76,18 @@ export const s3 = defineService({
     AbortMultipartUpload: multipart.abortMultipartUpload,
     ListParts: multipart.listParts,
     ListMultipartUploads: multipart.listMultipartUploads,
+    UploadPartCopy: multipart.uploadPartCopy,
+    PutBucketVersioning: versions.putBucketVersioning,
+    GetBucketVersioning: versions.getBucketVersioning,
+    ListObjectVersions: listObjectVersions,
+    PutObjectTagging: tagging.putObjectTagging,
+    GetObjectTagging: tagging.getObjectTagging,
+    DeleteObjectTagging: tagging.deleteObjectTagging,
+    PutBucketOwnershipControls: ownership.putBucketOwnershipControls,
+    GetBucketOwnershipControls: ownership.getBucketOwnershipControls,
+    DeleteBucketOwnershipControls: ownership.deleteBucketOwnershipControls,
+    PutObjectAcl: objectAcl.putObjectAcl,
+    GetObjectAcl: objectAcl.getObjectAcl,
   },
   auth: {
     unknownKey: [

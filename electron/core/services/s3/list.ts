@@ -9,6 +9,7 @@ interface ListedRow {
   size: number;
   etag: string;
   last_modified: number;
+  storage_class: string;
 }
 
 interface Walk {
@@ -19,9 +20,21 @@ interface Walk {
   last?: string;
 }
 
+/** Sorts after every key that starts with `prefix` (U+10FFFF is the largest code point). */
+const pastPrefix = (prefix: string) => `${prefix}\u{10FFFF}`;
+
+/** The common prefix a key rolls up into, if the delimiter occurs after the listing's prefix. */
+export function rollUp(key: string, prefix: string, delimiter: string): string | undefined {
+  if (!delimiter) return undefined;
+  const at = key.indexOf(delimiter, prefix.length);
+  return at >= 0 ? key.slice(0, at + delimiter.length) : undefined;
+}
+
 /**
  * Keys after `marker` under `prefix`, in byte order, with keys sharing a part up to the
  * delimiter rolled up into common prefixes; at most maxKeys entries (keys plus prefixes).
+ * Reads in pages and jumps over a rolled-up prefix, so a listing costs what it returns, not
+ * what the bucket holds.
  */
 function walk(
   ctx: OperationContext,
@@ -32,33 +45,36 @@ function walk(
   maxKeys: number,
 ): Walk {
   const result: Walk = { contents: [], prefixes: [], truncated: false };
-  const rows = ctx.cloud.store.all<ListedRow>(
-    `SELECT key, size, etag, last_modified FROM s3_objects
-      WHERE bucket = ? AND key > ? AND substr(key, 1, ?) = ? ORDER BY key`,
-    [bucket, marker, prefix.length, prefix],
-  );
-  let lastPrefix: string | undefined;
-  for (const row of rows) {
-    let common: string | undefined;
-    if (delimiter) {
-      const at = row.key.indexOf(delimiter, prefix.length);
-      if (at >= 0) common = row.key.slice(0, at + delimiter.length);
-    }
-    if (common !== undefined && (common === lastPrefix || common === marker)) continue;
-    if (result.contents.length + result.prefixes.length >= maxKeys) {
-      result.truncated = true;
-      break;
-    }
-    if (common !== undefined) {
-      result.prefixes.push(common);
-      lastPrefix = common;
-      result.last = common;
-    } else {
+  const batch = maxKeys + 1;
+  let after = marker;
+  const markerPrefix = rollUp(marker, prefix, delimiter);
+  if (markerPrefix !== undefined && markerPrefix === marker) after = pastPrefix(marker);
+  for (;;) {
+    const rows = ctx.cloud.store.all<ListedRow>(
+      `SELECT key, size, etag, last_modified, storage_class FROM s3_objects
+        WHERE bucket = ? AND key > ? AND key >= ? AND substr(key, 1, ?) = ? ORDER BY key LIMIT ?`,
+      [bucket, after, prefix, prefix.length, prefix, batch],
+    );
+    let jumped = false;
+    for (const row of rows) {
+      const common = rollUp(row.key, prefix, delimiter);
+      if (result.contents.length + result.prefixes.length >= maxKeys) {
+        result.truncated = true;
+        return result;
+      }
+      if (common !== undefined) {
+        result.prefixes.push(common);
+        result.last = common;
+        after = pastPrefix(common);
+        jumped = true;
+        break;
+      }
       result.contents.push(row);
       result.last = row.key;
+      after = row.key;
     }
+    if (!jumped && rows.length < batch) return result;
   }
-  return result;
 }
 
 function maxKeysOf(value: number | undefined): number {
@@ -86,7 +102,7 @@ function entry(row: ListedRow, encode: (s: string) => string, accountId?: string
     ETag: `"${row.etag}"`,
     Size: row.size,
     ...(accountId ? { Owner: owner(accountId) } : {}),
-    StorageClass: 'STANDARD',
+    StorageClass: row.storage_class as S3.ObjectStorageClass,
   };
 }
 
@@ -160,5 +176,116 @@ function listingFields(
     MaxKeys: input.MaxKeys ?? 1000,
     ...(prefixes.length > 0 ? { CommonPrefixes: prefixes.map((p) => ({ Prefix: encode(p) })) } : {}),
     ...(input.EncodingType ? { EncodingType: input.EncodingType } : {}),
+  };
+}
+
+interface VersionEntry extends ListedRow {
+  version_id: string;
+  seq: number;
+  delete_marker: number;
+}
+
+/**
+ * ListObjectVersions: every version and delete marker under the prefix, keys in byte order and
+ * each key's versions newest first, paged by (key, version) markers.
+ */
+export function listObjectVersions(
+  ctx: OperationContext,
+  input: S3.ListObjectVersionsRequest,
+): S3.ListObjectVersionsOutput {
+  const bucket = findBucket(ctx, input.Bucket);
+  const maxKeys = maxKeysOf(input.MaxKeys);
+  const encode = encoder(input.EncodingType);
+  const prefix = input.Prefix ?? '';
+  const delimiter = input.Delimiter ?? '';
+  const keyMarker = input.KeyMarker ?? '';
+  const versionMarker = keyMarker ? input.VersionIdMarker : undefined;
+  let markerSeq: number | undefined;
+  if (versionMarker !== undefined && versionMarker !== '') {
+    const at = ctx.cloud.store.get<{ seq: number }>(
+      `SELECT seq FROM s3_objects WHERE bucket = ? AND key = ? AND version_id = ?
+        UNION ALL SELECT seq FROM s3_versions WHERE bucket = ? AND key = ? AND version_id = ?`,
+      [bucket.name, keyMarker, versionMarker, bucket.name, keyMarker, versionMarker],
+    );
+    if (!at) throw errors.invalidArgument('Invalid version id specified', 'version-id-marker', versionMarker);
+    markerSeq = at.seq;
+  }
+  const columns = 'key, version_id, seq, size, etag, last_modified, storage_class';
+  const rows = ctx.cloud.store.all<VersionEntry>(
+    `SELECT ${columns}, 0 AS delete_marker FROM s3_objects
+       WHERE bucket = ? AND key >= ? AND key >= ? AND substr(key, 1, ?) = ?
+     UNION ALL
+     SELECT ${columns}, delete_marker FROM s3_versions
+       WHERE bucket = ? AND key >= ? AND key >= ? AND substr(key, 1, ?) = ?
+     ORDER BY key, seq DESC`,
+    [
+      bucket.name,
+      keyMarker,
+      prefix,
+      prefix.length,
+      prefix,
+      bucket.name,
+      keyMarker,
+      prefix,
+      prefix.length,
+      prefix,
+    ],
+  );
+  const versions: S3.ObjectVersion[] = [];
+  const markers: S3.DeleteMarkerEntry[] = [];
+  const prefixes: string[] = [];
+  const who = owner(bucket.account_id);
+  let truncated = false;
+  let lastKey: string | undefined;
+  let lastVersion: string | undefined;
+  let previousKey: string | undefined;
+  for (const row of rows) {
+    // Past the markers: later keys, or the marker key's versions older than the marker version.
+    if (row.key === keyMarker && (markerSeq === undefined || row.seq >= markerSeq)) {
+      previousKey = row.key;
+      continue;
+    }
+    const latest = row.key !== previousKey;
+    previousKey = row.key;
+    const common = rollUp(row.key, prefix, delimiter);
+    if (common !== undefined && (common === prefixes[prefixes.length - 1] || common === keyMarker)) continue;
+    if (versions.length + markers.length + prefixes.length >= maxKeys) {
+      truncated = true;
+      break;
+    }
+    if (common !== undefined) {
+      prefixes.push(common);
+      lastKey = common;
+      lastVersion = undefined;
+      continue;
+    }
+    lastKey = row.key;
+    lastVersion = row.version_id;
+    const base = {
+      Owner: who,
+      Key: encode(row.key),
+      VersionId: row.version_id,
+      IsLatest: latest,
+      LastModified: new Date(row.last_modified),
+    };
+    if (row.delete_marker) markers.push(base);
+    else
+      versions.push({
+        ETag: `"${row.etag}"`,
+        Size: row.size,
+        StorageClass: row.storage_class as S3.ObjectVersionStorageClass,
+        ...base,
+      });
+  }
+  return {
+    IsTruncated: truncated,
+    KeyMarker: encode(keyMarker),
+    VersionIdMarker: versionMarker ?? '',
+    ...(truncated && lastKey !== undefined
+      ? { NextKeyMarker: encode(lastKey), ...(lastVersion ? { NextVersionIdMarker: lastVersion } : {}) }
+      : {}),
+    ...(versions.length > 0 ? { Versions: versions } : {}),
+    ...(markers.length > 0 ? { DeleteMarkers: markers } : {}),
+    ...listingFields(bucket.name, prefix, delimiter, input, prefixes, encode),
   };
 }

@@ -7,11 +7,21 @@
 import type * as S3 from '@aws-sdk/client-s3';
 import { createHash, randomBytes } from 'node:crypto';
 import type { OperationContext } from '../../service';
-import { s3Runtime, type BodySource, type S3Runtime } from './bodies';
+import { s3Runtime, type BodySource, type S3Runtime, type StoredBody } from './bodies';
 import { findBucket, owner } from './buckets';
 import { errors } from './errors';
-import { checkKey, expectedMd5, storedAttributes } from './objects';
-import type { PartRow, UploadRow } from './schema';
+import { checkCopyConditions, parseCopySource } from './copy';
+import { objectEvent } from './notifications';
+import { ARCHIVE_CLASSES, checkKey, expectedMd5, objectOptions, storedAttributes } from './objects';
+import {
+  checksumFields,
+  checksumMember,
+  compositeChecksum,
+  multipartChecksumType,
+  type Checksums,
+} from './checksums';
+import type { PartRow, StoredChecksum, UploadRow } from './schema';
+import { findVersion, writeObject } from './versions';
 
 /** Every part but the last must be at least this large. */
 export const MIN_PART_SIZE = 5 * 1024 * 1024;
@@ -39,14 +49,17 @@ export async function createMultipartUpload(
   const bucket = findBucket(ctx, input.Bucket);
   const key = checkKey(input.Key);
   const { headers, metadata } = storedAttributes(input);
+  const options = objectOptions(ctx, bucket, key, input, 's3:PutObject');
+  const checksum = multipartChecksumType(input.ChecksumAlgorithm, input.ChecksumType);
   const uploadId = randomBytes(48).toString('base64url');
   await ctx.cloud.store.write((tx) => {
     if (!tx.get('SELECT 1 AS x FROM s3_buckets WHERE name = ?', [bucket.name]))
       throw errors.noSuchBucket(bucket.name);
     tx.run(
       `INSERT INTO s3_uploads
-        (upload_id, bucket, key, account_id, initiated, content_type, headers, metadata)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        (upload_id, bucket, key, account_id, initiated, content_type, headers, metadata, storage_class, tags, acl,
+         checksum)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         uploadId,
         bucket.name,
@@ -56,20 +69,23 @@ export async function createMultipartUpload(
         input.ContentType || 'binary/octet-stream',
         JSON.stringify(headers),
         JSON.stringify(metadata),
+        options.storage_class,
+        options.tags,
+        options.acl,
+        JSON.stringify(checksum),
       ],
     );
   });
-  return { Bucket: bucket.name, Key: key, UploadId: uploadId, ServerSideEncryption: 'AES256' };
+  return {
+    Bucket: bucket.name,
+    Key: key,
+    UploadId: uploadId,
+    ServerSideEncryption: 'AES256',
+    ...(checksum.requested ? { ChecksumAlgorithm: checksum.algorithm, ChecksumType: checksum.type } : {}),
+  };
 }
 
-export async function uploadPart(
-  ctx: OperationContext,
-  input: S3.UploadPartRequest,
-): Promise<S3.UploadPartOutput> {
-  const bucket = findBucket(ctx, input.Bucket);
-  const key = checkKey(input.Key);
-  const upload = findUpload(ctx, bucket.name, key, input.UploadId);
-  const partNumber = input.PartNumber;
+function checkPartNumber(partNumber: number | undefined): number {
   if (
     partNumber === undefined ||
     !Number.isInteger(partNumber) ||
@@ -82,13 +98,18 @@ export async function uploadPart(
       String(partNumber),
     );
   }
-  const md5 = expectedMd5(input.ContentMD5);
+  return partNumber;
+}
+
+/** Record a stored body as part `partNumber` of the upload, replacing any earlier one. */
+async function savePart(
+  ctx: OperationContext,
+  upload: UploadRow,
+  partNumber: number,
+  body: StoredBody,
+  now: number,
+): Promise<void> {
   const rt = s3Runtime(ctx.cloud);
-  const body = await rt.put(input.Body as BodySource);
-  if (md5 !== undefined && md5 !== body.md5) {
-    rt.release([body.hash]);
-    throw errors.badDigest();
-  }
   const replaced = await ctx.cloud.store
     .write((tx) => {
       if (!tx.get('SELECT 1 AS x FROM s3_uploads WHERE upload_id = ?', [upload.upload_id]))
@@ -98,9 +119,9 @@ export async function uploadPart(
         [upload.upload_id, partNumber],
       );
       tx.run(
-        `INSERT OR REPLACE INTO s3_parts (upload_id, part_number, blob, size, etag, last_modified)
-        VALUES (?, ?, ?, ?, ?, ?)`,
-        [upload.upload_id, partNumber, body.hash, body.size, body.md5, ctx.cloud.clock.now()],
+        `INSERT OR REPLACE INTO s3_parts (upload_id, part_number, blob, size, etag, last_modified, checksums)
+        VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        [upload.upload_id, partNumber, body.hash, body.size, body.md5, now, JSON.stringify(body.checksums)],
       );
       return old?.blob;
     })
@@ -109,7 +130,111 @@ export async function uploadPart(
       throw err;
     });
   if (replaced && replaced !== body.hash) rt.release([replaced]);
-  return { ETag: `"${body.md5}"`, ServerSideEncryption: 'AES256' };
+}
+
+export async function uploadPart(
+  ctx: OperationContext,
+  input: S3.UploadPartRequest,
+): Promise<S3.UploadPartOutput> {
+  const bucket = findBucket(ctx, input.Bucket);
+  const key = checkKey(input.Key);
+  const upload = findUpload(ctx, bucket.name, key, input.UploadId);
+  const partNumber = checkPartNumber(input.PartNumber);
+  const md5 = expectedMd5(input.ContentMD5);
+  const rt = s3Runtime(ctx.cloud);
+  const plan = uploadChecksum(upload);
+  const body = await rt.put(input.Body as BodySource, { checksum: input, compute: [plan.algorithm] });
+  if (md5 !== undefined && md5 !== body.md5) {
+    rt.release([body.hash]);
+    throw errors.badDigest();
+  }
+  await savePart(ctx, upload, partNumber, body, ctx.cloud.clock.now());
+  const value = body.checksums[plan.algorithm]!;
+  return {
+    ETag: `"${body.md5}"`,
+    ServerSideEncryption: 'AES256',
+    ...(plan.requested ? { [checksumMember(plan.algorithm)]: value } : {}),
+  };
+}
+
+/** `bytes=first-last` of x-amz-copy-source-range, checked against the source's size. */
+function copyRange(header: string | undefined, size: number): { start: number; end: number } | undefined {
+  if (header === undefined) return undefined;
+  const m = /^bytes=(\d+)-(\d+)$/.exec(header.trim());
+  if (!m || Number(m[2]) < Number(m[1]))
+    throw errors.invalidArgument(
+      'The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy',
+      'x-amz-copy-source-range',
+      header,
+    );
+  const start = Number(m[1]);
+  const end = Number(m[2]);
+  if (end >= size)
+    throw errors.invalidArgument(
+      `Range specified is not valid for source object of size: ${size}`,
+      'x-amz-copy-source-range',
+      header,
+    );
+  return { start, end };
+}
+
+/** UploadPartCopy: a part whose bytes are (a range of) an existing object. */
+export async function uploadPartCopy(
+  ctx: OperationContext,
+  input: S3.UploadPartCopyRequest,
+): Promise<S3.UploadPartCopyOutput> {
+  const bucket = findBucket(ctx, input.Bucket);
+  const key = checkKey(input.Key);
+  const upload = findUpload(ctx, bucket.name, key, input.UploadId);
+  const partNumber = checkPartNumber(input.PartNumber);
+  const source = parseCopySource(input.CopySource);
+  const sourceBucket = findBucket(ctx, source.bucket);
+  const src = findVersion(ctx.cloud.store, sourceBucket.name, checkKey(source.key), source.versionId);
+  if (ARCHIVE_CLASSES.has(src.storage_class)) throw errors.invalidObjectState(src.storage_class);
+  checkCopyConditions(src, input);
+  const range = copyRange(input.CopySourceRange, src.size);
+  const rt = s3Runtime(ctx.cloud);
+  const body = await rt.put(src.size === 0 ? undefined : rt.read(src.blob, range), {
+    compute: [uploadChecksum(upload).algorithm],
+  });
+  const now = ctx.cloud.clock.now();
+  await savePart(ctx, upload, partNumber, body, now);
+  return {
+    CopyPartResult: { ETag: `"${body.md5}"`, LastModified: new Date(now) },
+    ServerSideEncryption: 'AES256',
+    ...(source.versionId !== undefined || src.version_id !== 'null'
+      ? { CopySourceVersionId: src.version_id }
+      : {}),
+  };
+}
+
+/** The upload's checksum algorithm and type (uploads made before checksums: S3's default). */
+function uploadChecksum(upload: UploadRow): ReturnType<typeof multipartChecksumType> {
+  return upload.checksum
+    ? (JSON.parse(upload.checksum) as ReturnType<typeof multipartChecksumType>)
+    : multipartChecksumType(undefined, undefined);
+}
+
+/**
+ * The completed object's checksum: FULL_OBJECT is the checksum of the whole body (computed as the
+ * parts were joined); COMPOSITE is the checksum of the parts' checksums, with `-N`.
+ */
+function objectChecksum(
+  plan: ReturnType<typeof multipartChecksumType>,
+  parts: PartRow[],
+  whole: string | undefined,
+): StoredChecksum | undefined {
+  if (plan.type === 'FULL_OBJECT')
+    return whole ? { algorithm: plan.algorithm, type: 'FULL_OBJECT', value: whole } : undefined;
+  const values = parts.map(
+    (p) => (p.checksums ? (JSON.parse(p.checksums) as Checksums) : {})[plan.algorithm],
+  );
+  if (values.some((v) => v === undefined)) return undefined;
+  return {
+    algorithm: plan.algorithm,
+    type: 'COMPOSITE',
+    value: compositeChecksum(plan.algorithm, values as string[]),
+  };
 }
 
 async function* concatenate(rt: S3Runtime, parts: PartRow[]): AsyncGenerator<Uint8Array> {
@@ -153,53 +278,54 @@ export async function completeMultipartUpload(
       .update(Buffer.concat(parts.map((p) => Buffer.from(p.etag, 'hex'))))
       .digest('hex') + `-${parts.length}`;
   const rt = s3Runtime(ctx.cloud);
-  const body = await rt.put(concatenate(rt, parts));
-  const { replaced, partBlobs } = await ctx.cloud.store
+  const plan = uploadChecksum(upload);
+  const body = await rt.put(concatenate(rt, parts), { compute: [plan.algorithm] });
+  const checksum = objectChecksum(plan, parts, body.checksums[plan.algorithm]);
+  const { written, partBlobs } = await ctx.cloud.store
     .write((tx) => {
       if (!tx.get('SELECT 1 AS x FROM s3_uploads WHERE upload_id = ?', [upload.upload_id]))
         throw errors.noSuchUpload(upload.upload_id);
       if (!tx.get('SELECT 1 AS x FROM s3_buckets WHERE name = ?', [bucket.name]))
         throw errors.noSuchBucket(bucket.name);
-      const old = tx.get<{ blob: string }>('SELECT blob FROM s3_objects WHERE bucket = ? AND key = ?', [
-        bucket.name,
-        key,
-      ]);
       const all = tx.all<{ blob: string }>('SELECT blob FROM s3_parts WHERE upload_id = ?', [
         upload.upload_id,
       ]);
-      tx.run(
-        `INSERT OR REPLACE INTO s3_objects
-          (bucket, key, blob, size, etag, last_modified, content_type, headers, metadata)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [
-          bucket.name,
-          key,
-          body.hash,
-          body.size,
-          etag,
-          ctx.cloud.clock.now(),
-          upload.content_type,
-          upload.headers,
-          upload.metadata,
-        ],
-      );
+      const written = writeObject(tx, ctx.cloud.ids, bucket.name, key, {
+        blob: body.hash,
+        size: body.size,
+        etag,
+        last_modified: ctx.cloud.clock.now(),
+        content_type: upload.content_type,
+        headers: upload.headers,
+        metadata: upload.metadata,
+        storage_class: upload.storage_class,
+        tags: upload.tags,
+        acl: upload.acl,
+        checksums: checksum ? JSON.stringify(checksum) : null,
+      });
       tx.run('DELETE FROM s3_parts WHERE upload_id = ?', [upload.upload_id]);
       tx.run('DELETE FROM s3_uploads WHERE upload_id = ?', [upload.upload_id]);
-      return { replaced: old?.blob, partBlobs: all.map((p) => p.blob) };
+      return { written, partBlobs: all.map((p) => p.blob) };
     })
     .catch((err: unknown) => {
       rt.release([body.hash]);
       throw err;
     });
-  const released = partBlobs.filter((b) => b !== body.hash);
-  if (replaced && replaced !== body.hash) released.push(replaced);
-  rt.release(released);
+  rt.release([...partBlobs, ...written.released].filter((b) => b !== body.hash));
+  objectEvent(ctx, bucket, 's3:ObjectCreated:CompleteMultipartUpload', {
+    key,
+    size: body.size,
+    eTag: etag,
+    ...(written.versionId !== undefined ? { versionId: written.versionId } : {}),
+  });
   return {
     Location: `/${bucket.name}/${key.split('/').map(encodeURIComponent).join('/')}`,
     Bucket: bucket.name,
     Key: key,
     ETag: `"${etag}"`,
     ServerSideEncryption: 'AES256',
+    ...(checksum ? checksumFields(checksum.algorithm, checksum.value, checksum.type) : {}),
+    ...(written.versionId !== undefined ? { VersionId: written.versionId } : {}),
   };
 }
 
@@ -298,24 +424,50 @@ export function listMultipartUploads(
         u.initiated > after.initiated || (u.initiated === after.initiated && u.upload_id > after.upload_id)
       );
     });
-  const page = rows.slice(0, max);
-  const truncated = rows.length > max;
-  const last = page[page.length - 1];
+  // With a delimiter, keys sharing a part up to it roll up into one common prefix.
+  const delimiter = input.Delimiter ?? '';
+  const page: UploadRow[] = [];
+  const prefixes: string[] = [];
+  let truncated = false;
+  let lastKey: string | undefined;
+  let lastUpload: string | undefined;
+  for (const u of rows) {
+    const at = delimiter ? u.key.indexOf(delimiter, prefix.length) : -1;
+    const common = at >= 0 ? u.key.slice(0, at + delimiter.length) : undefined;
+    if (common !== undefined && (common === prefixes[prefixes.length - 1] || common === keyMarker)) continue;
+    if (page.length + prefixes.length >= max) {
+      truncated = true;
+      break;
+    }
+    if (common !== undefined) {
+      prefixes.push(common);
+      lastKey = common;
+      lastUpload = undefined;
+    } else {
+      page.push(u);
+      lastKey = u.key;
+      lastUpload = u.upload_id;
+    }
+  }
   return {
     Bucket: bucket.name,
     KeyMarker: keyMarker,
     UploadIdMarker: input.UploadIdMarker ?? '',
-    ...(truncated && last ? { NextKeyMarker: last.key, NextUploadIdMarker: last.upload_id } : {}),
+    ...(truncated && lastKey !== undefined
+      ? { NextKeyMarker: lastKey, ...(lastUpload ? { NextUploadIdMarker: lastUpload } : {}) }
+      : {}),
     ...(input.Prefix !== undefined ? { Prefix: input.Prefix } : {}),
+    ...(delimiter ? { Delimiter: delimiter } : {}),
     MaxUploads: max,
     IsTruncated: truncated,
+    ...(prefixes.length > 0 ? { CommonPrefixes: prefixes.map((p) => ({ Prefix: p })) } : {}),
     Uploads: page.map((u) => {
       const who = owner(u.account_id);
       return {
         UploadId: u.upload_id,
         Key: u.key,
         Initiated: new Date(u.initiated),
-        StorageClass: 'STANDARD',
+        StorageClass: u.storage_class as S3.StorageClass,
         Owner: who,
         Initiator: { ID: who.ID, DisplayName: who.DisplayName },
       };

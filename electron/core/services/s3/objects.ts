@@ -5,7 +5,12 @@ import type { OperationContext } from '../../service';
 import { s3Runtime, type BodySource } from './bodies';
 import { findBucket } from './buckets';
 import { errors } from './errors';
-import type { ObjectRow, StoredHeaders } from './schema';
+import { objectEvent } from './notifications';
+import { checkObjectAcl } from './object-acl';
+import { checksumFields } from './checksums';
+import type { BucketRow, ObjectRow, StoredChecksum, StoredHeaders } from './schema';
+import { tagsFromHeader } from './tagging';
+import { findVersion, removeObject, versioningOf, writeObject, type ObjectData } from './versions';
 
 const MAX_KEY_BYTES = 1024;
 
@@ -14,15 +19,6 @@ export function checkKey(key: string | undefined): string {
   const size = Buffer.byteLength(k, 'utf8');
   if (size > MAX_KEY_BYTES) throw errors.keyTooLong(size);
   return k;
-}
-
-function findObject(ctx: OperationContext, bucket: string, key: string): ObjectRow {
-  const row = ctx.cloud.store.get<ObjectRow>('SELECT * FROM s3_objects WHERE bucket = ? AND key = ?', [
-    bucket,
-    key,
-  ]);
-  if (!row) throw errors.noSuchKey(key);
-  return row;
 }
 
 /** Content-Encoding as stored: the transfer framing `aws-chunked` is not part of it. */
@@ -37,7 +33,13 @@ export function storedEncoding(value: string | undefined): string | undefined {
 
 type StoredAttributeInput = Pick<
   S3.PutObjectRequest,
-  'CacheControl' | 'ContentDisposition' | 'ContentEncoding' | 'ContentLanguage' | 'Expires' | 'Metadata'
+  | 'CacheControl'
+  | 'ContentDisposition'
+  | 'ContentEncoding'
+  | 'ContentLanguage'
+  | 'Expires'
+  | 'Metadata'
+  | 'WebsiteRedirectLocation'
 >;
 
 /** The headers and user metadata an object keeps (PutObject, CreateMultipartUpload, CopyObject REPLACE). */
@@ -51,6 +53,7 @@ export function storedAttributes(input: StoredAttributeInput): {
     ContentEncoding: storedEncoding(input.ContentEncoding),
     ContentLanguage: input.ContentLanguage,
     Expires: input.Expires ? new Date(input.Expires).getTime() : undefined,
+    WebsiteRedirectLocation: input.WebsiteRedirectLocation,
   };
   const metadata: Record<string, string> = {};
   for (const [k, v] of Object.entries(input.Metadata ?? {})) metadata[k.toLowerCase()] = v;
@@ -65,6 +68,40 @@ export function expectedMd5(contentMd5: string | undefined): string | undefined 
   return raw.toString('hex');
 }
 
+const STORAGE_CLASSES = new Set<string>([
+  'STANDARD',
+  'REDUCED_REDUNDANCY',
+  'STANDARD_IA',
+  'ONEZONE_IA',
+  'INTELLIGENT_TIERING',
+  'GLACIER',
+  'DEEP_ARCHIVE',
+  'GLACIER_IR',
+]);
+
+/** Classes whose objects must be restored before they can be read. */
+export const ARCHIVE_CLASSES = new Set<string>(['GLACIER', 'DEEP_ARCHIVE']);
+
+type ObjectOptionInput = Pick<S3.PutObjectRequest, 'StorageClass' | 'Tagging' | 'ACL'>;
+
+/** Storage class, tags and canned ACL, as PutObject, CreateMultipartUpload and CopyObject take them. */
+export function objectOptions(
+  ctx: OperationContext,
+  bucket: BucketRow,
+  key: string,
+  input: ObjectOptionInput,
+  action: string,
+): Pick<ObjectData, 'storage_class' | 'tags' | 'acl'> {
+  const storageClass = input.StorageClass ?? 'STANDARD';
+  if (!STORAGE_CLASSES.has(storageClass)) throw errors.invalidStorageClass(storageClass);
+  const tags = input.Tagging !== undefined ? tagsFromHeader(input.Tagging) : [];
+  return {
+    storage_class: storageClass,
+    tags: tags.length > 0 ? JSON.stringify(tags) : null,
+    acl: checkObjectAcl(ctx.cloud.store, bucket, input.ACL, ctx.principal.arn, action, key),
+  };
+}
+
 export async function putObject(
   ctx: OperationContext,
   input: S3.PutObjectRequest,
@@ -72,37 +109,44 @@ export async function putObject(
   const bucket = findBucket(ctx, input.Bucket);
   const key = checkKey(input.Key);
   const md5 = expectedMd5(input.ContentMD5);
+  const options = objectOptions(ctx, bucket, key, input, 's3:PutObject');
   const rt = s3Runtime(ctx.cloud);
-  const body = await rt.put(input.Body as BodySource);
+  const body = await rt.put(input.Body as BodySource, { checksum: input });
   if (md5 !== undefined && md5 !== body.md5) throw errors.badDigest();
   const { headers, metadata } = storedAttributes(input);
-  const replaced = await ctx.cloud.store.write((tx) => {
+  const checksum: StoredChecksum = {
+    algorithm: body.checksumAlgorithm,
+    type: 'FULL_OBJECT',
+    value: body.checksums[body.checksumAlgorithm]!,
+  };
+  const written = await ctx.cloud.store.write((tx) => {
     if (!tx.get('SELECT 1 AS x FROM s3_buckets WHERE name = ?', [bucket.name]))
       throw errors.noSuchBucket(bucket.name);
-    const old = tx.get<{ blob: string }>('SELECT blob FROM s3_objects WHERE bucket = ? AND key = ?', [
-      bucket.name,
-      key,
-    ]);
-    tx.run(
-      `INSERT OR REPLACE INTO s3_objects
-        (bucket, key, blob, size, etag, last_modified, content_type, headers, metadata)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [
-        bucket.name,
-        key,
-        body.hash,
-        body.size,
-        body.md5,
-        ctx.cloud.clock.now(),
-        input.ContentType || 'binary/octet-stream',
-        JSON.stringify(headers),
-        JSON.stringify(metadata),
-      ],
-    );
-    return old?.blob;
+    return writeObject(tx, ctx.cloud.ids, bucket.name, key, {
+      blob: body.hash,
+      size: body.size,
+      etag: body.md5,
+      last_modified: ctx.cloud.clock.now(),
+      content_type: input.ContentType || 'binary/octet-stream',
+      headers: JSON.stringify(headers),
+      metadata: JSON.stringify(metadata),
+      checksums: JSON.stringify(checksum),
+      ...options,
+    });
   });
-  if (replaced && replaced !== body.hash) rt.release([replaced]);
-  return { ETag: `"${body.md5}"`, ServerSideEncryption: 'AES256' };
+  if (written.released.length > 0) rt.release(written.released);
+  objectEvent(ctx, bucket, 's3:ObjectCreated:Put', {
+    key,
+    size: body.size,
+    eTag: body.md5,
+    ...(written.versionId !== undefined ? { versionId: written.versionId } : {}),
+  });
+  return {
+    ETag: `"${body.md5}"`,
+    ServerSideEncryption: 'AES256',
+    ...checksumFields(checksum.algorithm, checksum.value, checksum.type),
+    ...(written.versionId !== undefined ? { VersionId: written.versionId } : {}),
+  };
 }
 
 export type Conditions = Pick<
@@ -151,7 +195,10 @@ function checkConditions(row: ObjectRow, c: Conditions): void {
 }
 
 /** A single `bytes=` range, resolved against the size; undefined when absent or not understood. */
-function parseRange(header: string | undefined, size: number): { start: number; end: number } | undefined {
+export function parseRange(
+  header: string | undefined,
+  size: number,
+): { start: number; end: number } | undefined {
   if (!header) return undefined;
   const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
   if (!m || (m[1] === '' && m[2] === '')) return undefined; // S3 ignores ranges it cannot parse
@@ -167,8 +214,9 @@ function parseRange(header: string | undefined, size: number): { start: number; 
   return { start, end };
 }
 
-function describe(row: ObjectRow): S3.HeadObjectOutput {
+function describe(row: ObjectRow, versioned: boolean): S3.HeadObjectOutput {
   const h = JSON.parse(row.headers) as StoredHeaders;
+  const tags = row.tags ? (JSON.parse(row.tags) as S3.Tag[]).length : 0;
   return {
     AcceptRanges: 'bytes',
     LastModified: new Date(row.last_modified),
@@ -180,7 +228,14 @@ function describe(row: ObjectRow): S3.HeadObjectOutput {
     ...(h.ContentEncoding !== undefined ? { ContentEncoding: h.ContentEncoding } : {}),
     ...(h.ContentLanguage !== undefined ? { ContentLanguage: h.ContentLanguage } : {}),
     ...(h.Expires !== undefined ? { Expires: new Date(h.Expires) } : {}),
+    ...(h.WebsiteRedirectLocation !== undefined
+      ? { WebsiteRedirectLocation: h.WebsiteRedirectLocation }
+      : {}),
     ServerSideEncryption: 'AES256',
+    // S3 names the storage class only when it is not STANDARD.
+    ...(row.storage_class !== 'STANDARD' ? { StorageClass: row.storage_class as S3.StorageClass } : {}),
+    ...(versioned ? { VersionId: row.version_id } : {}),
+    ...(tags > 0 ? { TagCount: tags } : {}),
     Metadata: JSON.parse(row.metadata) as Record<string, string>,
   };
 }
@@ -207,12 +262,23 @@ function applyOverrides(out: S3.HeadObjectOutput, o: Overrides): void {
 function read(
   ctx: OperationContext,
   input: S3.GetObjectRequest,
+  method: 'GET' | 'HEAD',
 ): { row: ObjectRow; out: S3.HeadObjectOutput; range?: { start: number; end: number } } {
   const bucket = findBucket(ctx, input.Bucket);
-  const row = findObject(ctx, bucket.name, checkKey(input.Key));
+  const row = findVersion(ctx.cloud.store, bucket.name, checkKey(input.Key), input.VersionId, method);
   checkConditions(row, input);
+  // Archived objects have no readable body until restored; HEAD still describes them.
+  if (method === 'GET' && ARCHIVE_CLASSES.has(row.storage_class))
+    throw errors.invalidObjectState(row.storage_class);
   const range = parseRange(input.Range, row.size);
-  const out = describe(row);
+  const versioned = row.version_id !== 'null' || versioningOf(ctx.cloud.store, bucket.name) !== 'Unversioned';
+  const out = describe(row, versioned);
+  if (method === 'HEAD') delete out.TagCount;
+  // The stored checksum, when asked for, of the whole object only (a range has none).
+  if (input.ChecksumMode === 'ENABLED' && !range && row.checksums) {
+    const c = JSON.parse(row.checksums) as StoredChecksum;
+    Object.assign(out, checksumFields(c.algorithm, c.value, c.type));
+  }
   if (range) {
     out.ContentLength = range.end - range.start + 1;
     out.ContentRange = `bytes ${range.start}-${range.end}/${row.size}`;
@@ -232,7 +298,7 @@ export async function getObject(
   ctx: OperationContext,
   input: S3.GetObjectRequest,
 ): Promise<S3Body<S3.GetObjectOutput>> {
-  const { row, out, range } = read(ctx, input);
+  const { row, out, range } = read(ctx, input, 'GET');
   const length = out.ContentLength ?? row.size;
   if (length === 0) return { ...out, Body: new Uint8Array(0) };
   const stream = s3Runtime(ctx.cloud).read(row.blob, range);
@@ -243,7 +309,7 @@ export async function getObject(
 }
 
 export function headObject(ctx: OperationContext, input: S3.HeadObjectRequest): S3.HeadObjectOutput {
-  return read(ctx, input).out;
+  return read(ctx, input, 'HEAD').out;
 }
 
 export async function deleteObject(
@@ -252,14 +318,23 @@ export async function deleteObject(
 ): Promise<S3.DeleteObjectOutput> {
   const bucket = findBucket(ctx, input.Bucket);
   const key = checkKey(input.Key);
-  const removed = await ctx.cloud.store.write((tx) => {
-    const old = tx.get<{ blob: string }>('SELECT blob FROM s3_objects WHERE bucket = ? AND key = ?', [
-      bucket.name,
-      key,
-    ]);
-    if (old) tx.run('DELETE FROM s3_objects WHERE bucket = ? AND key = ?', [bucket.name, key]);
-    return old?.blob;
+  const removed = await ctx.cloud.store.write((tx) =>
+    removeObject(tx, ctx.cloud.ids, bucket.name, key, input.VersionId, ctx.cloud.clock.now()),
+  );
+  if (removed.released.length > 0) s3Runtime(ctx.cloud).release(removed.released);
+  objectEvent(ctx, bucket, removedEventName(removed, input.VersionId), {
+    key,
+    ...(removed.versionId !== undefined ? { versionId: removed.versionId } : {}),
   });
-  if (removed) s3Runtime(ctx.cloud).release([removed]);
-  return {};
+  return {
+    ...(removed.deleteMarker ? { DeleteMarker: true } : {}),
+    ...(removed.versionId !== undefined ? { VersionId: removed.versionId } : {}),
+  };
+}
+
+/** A delete that made a delete marker is DeleteMarkerCreated; any other removal is Delete. */
+export function removedEventName(removed: { deleteMarker?: boolean }, versionId: string | undefined): string {
+  return removed.deleteMarker && versionId === undefined
+    ? 's3:ObjectRemoved:DeleteMarkerCreated'
+    : 's3:ObjectRemoved:Delete';
 }

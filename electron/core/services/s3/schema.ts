@@ -1,5 +1,6 @@
 /** S3's tables: buckets (one global namespace) and the current object of each key. */
 import type { Migration } from '../../kernel/store';
+import type { ChecksumAlgorithm, ChecksumType } from './checksums';
 
 export const s3Migrations: Migration[] = [
   {
@@ -55,6 +56,59 @@ export const s3Migrations: Migration[] = [
       tx.run('CREATE INDEX s3_parts_blob ON s3_parts (blob)');
     },
   },
+  {
+    id: 's3/003-bucket-config',
+    up(tx) {
+      // One row per configured subresource of a bucket (see bucket-config.ts).
+      tx.run(`CREATE TABLE s3_bucket_config (
+        bucket TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (bucket, kind)
+      )`);
+    },
+  },
+  {
+    id: 's3/004-versions',
+    up(tx) {
+      // The current object of a key keeps its row in s3_objects (what listings read); with
+      // versioning, older versions and delete markers live in s3_versions. A key's newest entry
+      // across both tables (highest seq) is its latest version; s3_objects holds it unless it is
+      // a delete marker.
+      for (const table of ['s3_objects', 's3_uploads']) {
+        tx.run(`ALTER TABLE ${table} ADD COLUMN storage_class TEXT NOT NULL DEFAULT 'STANDARD'`);
+        tx.run(`ALTER TABLE ${table} ADD COLUMN tags TEXT`);
+        tx.run(`ALTER TABLE ${table} ADD COLUMN acl TEXT`);
+      }
+      tx.run(`ALTER TABLE s3_objects ADD COLUMN version_id TEXT NOT NULL DEFAULT 'null'`);
+      tx.run('ALTER TABLE s3_objects ADD COLUMN seq INTEGER NOT NULL DEFAULT 0');
+      tx.run('ALTER TABLE s3_objects ADD COLUMN checksums TEXT');
+      // The upload's checksum algorithm and type, and each part's checksums (JSON).
+      tx.run('ALTER TABLE s3_uploads ADD COLUMN checksum TEXT');
+      tx.run('ALTER TABLE s3_parts ADD COLUMN checksums TEXT');
+      tx.run(`CREATE TABLE s3_versions (
+        bucket TEXT NOT NULL,
+        key TEXT NOT NULL,
+        version_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        delete_marker INTEGER NOT NULL,
+        blob TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        etag TEXT NOT NULL,
+        last_modified INTEGER NOT NULL,
+        content_type TEXT NOT NULL,
+        headers TEXT NOT NULL,
+        metadata TEXT NOT NULL,
+        storage_class TEXT NOT NULL,
+        tags TEXT,
+        acl TEXT,
+        checksums TEXT,
+        PRIMARY KEY (bucket, key, version_id)
+      )`);
+      tx.run('CREATE INDEX s3_versions_seq ON s3_versions (bucket, key, seq)');
+      tx.run('CREATE INDEX s3_versions_blob ON s3_versions (blob)');
+    },
+  },
 ];
 
 export interface UploadRow {
@@ -68,6 +122,18 @@ export interface UploadRow {
   headers: string;
   /** JSON: user metadata, names in lower case. */
   metadata: string;
+  storage_class: string;
+  tags: string | null;
+  acl: string | null;
+  /** JSON: the upload's checksum algorithm and type ({algorithm, type, requested}). */
+  checksum: string | null;
+}
+
+/** An object's checksum as stored: the algorithm, FULL_OBJECT or COMPOSITE (`…-N`), the value. */
+export interface StoredChecksum {
+  algorithm: ChecksumAlgorithm;
+  type: ChecksumType;
+  value: string;
 }
 
 export interface PartRow {
@@ -78,6 +144,8 @@ export interface PartRow {
   /** Hex MD5 of the part, unquoted. */
   etag: string;
   last_modified: number;
+  /** JSON: Checksums of the part (base64 by algorithm). */
+  checksums: string | null;
 }
 
 export interface BucketRow {
@@ -99,6 +167,22 @@ export interface ObjectRow {
   headers: string;
   /** JSON: user metadata (x-amz-meta-*), names in lower case. */
   metadata: string;
+  storage_class: string;
+  /** JSON: S3.Tag[], or null when the object has no tags. */
+  tags: string | null;
+  /** The canned ACL the object was given (null: private, the default). */
+  acl: string | null;
+  /** 'null' when the object was written while the bucket was unversioned or suspended. */
+  version_id: string;
+  /** Orders a key's versions: higher is newer. */
+  seq: number;
+  /** JSON: StoredChecksum, the object's flexible checksum. */
+  checksums: string | null;
+}
+
+/** A noncurrent version or a delete marker (s3_versions). */
+export interface VersionRow extends ObjectRow {
+  delete_marker: number;
 }
 
 export interface StoredHeaders {
@@ -107,4 +191,5 @@ export interface StoredHeaders {
   ContentEncoding?: string;
   ContentLanguage?: string;
   Expires?: number;
+  WebsiteRedirectLocation?: string;
 }
