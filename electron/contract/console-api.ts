@@ -174,6 +174,21 @@ export interface HostSelection {
   reason?: string;
 }
 
+/** What to presign: an object (a version of it), for how many seconds (at most 7 days). */
+export interface S3Presign {
+  bucket: string;
+  key: string;
+  versionId?: string;
+  region: string;
+  expiresIn: number;
+}
+
+export interface S3Presigned {
+  url: string;
+  /** Epoch milliseconds (real time) when the URL stops working. */
+  expires: number;
+}
+
 export interface ConsoleApi {
   'aws.call': { args: AwsCall; result: unknown };
   'lab.info': { args: null; result: LabInfo };
@@ -186,6 +201,8 @@ export interface ConsoleApi {
   'lab.hosts.fail': { args: HostSelection; result: { hostIds: string[] } };
   'lab.hosts.restore': { args: HostSelection; result: { hostIds: string[] } };
   'lab.capacity': { args: CapacityChange | null; result: CapacityInfo };
+  /** A presigned GetObject URL, signed with the account's access key (AWS has no such operation). */
+  's3.presign': { args: S3Presign; result: S3Presigned };
   'terminal.open': { args: TerminalOpen; result: TerminalOpened };
   /** Keystrokes and pastes; sent fire-and-forget (`ConsoleTransport.send`). */
   'terminal.input': { args: { sessionId: string; data: string }; result: null };

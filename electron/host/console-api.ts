@@ -30,6 +30,7 @@ import {
 import type { InstanceRecord } from '../core/services/ec2/records';
 import type { Ec2Runtime } from '../core/services/ec2/runtime';
 import { DEFAULT_DESKTOP_LISTENERS, DESKTOP_LISTENERS_KEY, validateListeners } from './desktop-settings';
+import { presignS3 } from './s3-presign';
 import { TerminalManager } from './terminals';
 
 /** Sends an event to one console connection only (a browser tab's socket, a desktop window). */
@@ -213,6 +214,7 @@ export function createConsoleHandlers(
         (saved.enabled && (saved.host !== running.host || saved.port !== running.port));
       return { settings: saved, editable: true, restartRequired: differs };
     },
+    's3.presign': (args) => presignS3(cloud, info().endpoint, args),
     'terminal.open': (args, context) => terminals.open(args, context?.connection ?? null),
     'terminal.input': (args, context) => terminals.input(args, context?.connection ?? null),
     'terminal.resize': (args, context) => terminals.resize(args, context?.connection ?? null),

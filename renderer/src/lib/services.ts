@@ -39,12 +39,7 @@ export const SERVICES: ConsoleService[] = [
     description: 'Scalable storage in the cloud',
     path: '/s3',
     api: 's3',
-    coming: [
-      'Buckets and objects, uploads with progress, folders and downloads',
-      'Versioning, lifecycle rules, bucket policies and presigned URLs',
-      'Static website hosting you can open from instances and the console',
-      'Event notifications that invoke Lambda functions',
-    ],
+    coming: ['Event notifications that invoke Lambda functions'],
     cli: 'aws s3 ls',
   },
   {

@@ -1,0 +1,37 @@
+/** The breadcrumbs of the S3 console's pages: "Amazon S3 › Buckets › bucket › folder/ › …". */
+import { router } from '../../lib/router.svelte';
+import type { Crumb } from '../../shell/Breadcrumbs.svelte';
+
+export function s3Crumbs(...trail: Array<string | [text: string, href: string]>): Crumb[] {
+  return [
+    { text: 'Amazon S3', href: router.href('/s3') },
+    ...trail.map((step) => (typeof step === 'string' ? { text: step } : { text: step[0], href: step[1] })),
+  ];
+}
+
+/** Links inside a bucket: its tabs, a folder (prefix) of its objects, an object's page, the upload page. */
+export const s3Links = {
+  buckets: () => router.href('/s3/buckets'),
+  create: () => router.href('/s3/create-bucket'),
+  bucket: (bucket: string, query: Record<string, string> = {}) =>
+    router.href(`/s3/buckets/${encodeURIComponent(bucket)}`, query),
+  folder: (bucket: string, prefix: string) =>
+    router.href(`/s3/buckets/${encodeURIComponent(bucket)}`, prefix ? { prefix } : {}),
+  object: (bucket: string, key: string, versionId?: string) =>
+    router.href(`/s3/buckets/${encodeURIComponent(bucket)}/object`, {
+      key,
+      ...(versionId ? { versionId } : {}),
+    }),
+  upload: (bucket: string, prefix: string) =>
+    router.href(`/s3/buckets/${encodeURIComponent(bucket)}/upload`, prefix ? { prefix } : {}),
+};
+
+/** The crumbs of a place inside a bucket: the bucket, then each folder of the prefix. */
+export function folderCrumbs(bucket: string, prefix: string): Array<[string, string]> {
+  const steps: Array<[string, string]> = [[bucket, s3Links.folder(bucket, '')]];
+  const parts = prefix.split('/').filter(Boolean);
+  parts.forEach((part, i) =>
+    steps.push([`${part}/`, s3Links.folder(bucket, `${parts.slice(0, i + 1).join('/')}/`)]),
+  );
+  return steps;
+}
