@@ -4,9 +4,11 @@
 // The floor is the most any server can score with this client on this machine, so operations
 // are compared as a fraction of it.
 //
-//   node bench/run.mjs [--only foundation|ec2|os] [--n 2000] [--conc 1,16] [--starts 7]
+//   node bench/run.mjs [--only foundation|ec2|os|s3] [--n 2000] [--conc 1,16] [--starts 7]
 //                      [--runs 500] [--instances 5000] [--os-instances 200] [--keys 300]
-//                      [--commands 50] [--json-only]
+//                      [--commands 50] [--s3-n 1000] [--s3-big-n 50] [--s3-rounds 3]
+//                      [--s3-list-keys 10000] [--s3-large-mib 100] [--s3-upload-gib 1]
+//                      [--json-only]
 //
 // Peers: LocalStack needs Docker and an account token and moto needs PyPI; neither can run
 // offline here, so the SDK floor is the comparison for these operations.
@@ -15,6 +17,7 @@ import { join } from 'node:path';
 import { runEc2 } from './ec2.mjs';
 import { runFoundation } from './foundation.mjs';
 import { runOs } from './os.mjs';
+import { runS3 } from './s3.mjs';
 import { root } from './lib.mjs';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -52,6 +55,22 @@ if (!only || only === 'os') {
     log,
   });
   summary.os = r.summary;
+  failed ||= r.failed;
+}
+if (!only || only === 's3') {
+  const o = {
+    n: Number(arg('s3-n', 1000)),
+    bigN: Number(arg('s3-big-n', 50)),
+    rounds: Number(arg('s3-rounds', 3)),
+    listKeys: Number(arg('s3-list-keys', 10000)),
+    largeMib: Number(arg('s3-large-mib', 100)),
+    uploadGib: Number(arg('s3-upload-gib', 1)), // 0 skips the upload's memory figure
+  };
+  log(
+    `# S3 (Cloud Lab, s3rver 3.7.1 and the SDK floor; ${o.rounds} rounds, concurrency ${concs.join(',')})\n`,
+  );
+  const r = await runS3({ ...o, concs, log });
+  summary.s3 = r.summary;
   failed ||= r.failed;
 }
 mkdirSync(join(root, 'bench', 'results'), { recursive: true });
