@@ -11,6 +11,7 @@ import { AwsError, isAwsError, notImplemented, WorkspaceError } from './kernel/e
 import { EventBus } from './kernel/events';
 import { Ids, idMigrations } from './kernel/ids';
 import { Settings, settingsMigrations } from './kernel/settings';
+import type { SyncPolicy } from './kernel/journal';
 import { Store, type CheckpointPolicy } from './kernel/store';
 import { Hypervisor, hypervisorMigrations } from './infra/hypervisor';
 import { OS_BLOB_COLUMNS, OsRuntime, osMigrations } from './os/os-runtime';
@@ -28,6 +29,8 @@ export interface CloudOptions {
   seed?: string | null;
   recover?: boolean;
   checkpoint?: Partial<CheckpointPolicy>;
+  /** When writes reach the disk itself (see journal.ts); default 'interval'. */
+  sync?: SyncPolicy;
   realNow?: () => number;
 }
 
@@ -88,6 +91,7 @@ export class Cloud {
       dir: options.dataDir,
       recover: options.recover,
       checkpoint: options.checkpoint,
+      ...(options.sync ? { sync: options.sync } : {}),
     });
     try {
       await store.migrate([

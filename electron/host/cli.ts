@@ -23,6 +23,9 @@ Options:
                     ${defaultWorkspaceDir()})
   --seed N          deterministic mode for a new workspace: seeded IDs, clock from a fixed start
   --recover         if the workspace is damaged, move the damaged files aside and start fresh
+  --fsync           wait for the disk (fdatasync) before acknowledging each write; by default
+                    a write is acknowledged once the OS has it (it survives the process being
+                    killed) and reaches the disk within 100 ms
   -h, --help        show this help
   -v, --version     print the version
 
@@ -55,6 +58,7 @@ async function serve(argv: string[]): Promise<void> {
         data: { type: 'string' },
         seed: { type: 'string' },
         recover: { type: 'boolean', default: false },
+        fsync: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -83,6 +87,7 @@ async function serve(argv: string[]): Promise<void> {
       rendererDir: defaultRendererDir(),
       seed: v.seed ?? null,
       recover: v.recover,
+      fsync: v.fsync,
       listen: { host: v.host, port: httpPort },
       sshPort,
       dnsPort,

@@ -28,6 +28,8 @@ export interface HostOptions {
   rendererDir: string | null;
   seed?: string | null;
   recover?: boolean;
+  /** fdatasync before every acknowledgement instead of within 100 ms (`--fsync`). */
+  fsync?: boolean;
   /**
    * null: no HTTP listener (the desktop app with listeners turned off). A function is asked
    * once the workspace is open (the desktop app keeps its listener settings there).
@@ -69,6 +71,7 @@ export async function createCloud(options: HostOptions): Promise<CloudHost> {
     resourcesDir: options.resourcesDir,
     seed: options.seed,
     recover: options.recover,
+    ...(options.fsync ? { sync: 'always' as const } : {}),
   });
   const gateway = new Gateway({ cloud, resourcesDir: options.resourcesDir, log: options.log });
   const listenOptions = typeof options.listen === 'function' ? options.listen(cloud) : options.listen;

@@ -121,9 +121,9 @@ describe('Store', () => {
     await reopened.close();
   });
 
-  it('shares flushes between concurrent writers (group commit)', async () => {
+  it('with --fsync, shares flushes between concurrent writers (group commit)', async () => {
     const dir = workspace();
-    const store = await open(dir);
+    const store = await open(dir, { sync: 'always' });
     const before = store.flushes;
     await Promise.all(
       Array.from({ length: 200 }, (_, i) =>
