@@ -18,6 +18,7 @@ import {
   checksumMember,
   compositeChecksum,
   multipartChecksumType,
+  type ChecksumAlgorithm,
   type Checksums,
 } from './checksums';
 import type { PartRow, StoredChecksum, UploadRow } from './schema';
@@ -143,7 +144,7 @@ export async function uploadPart(
   const md5 = expectedMd5(input.ContentMD5);
   const rt = s3Runtime(ctx.cloud);
   const plan = uploadChecksum(upload);
-  const body = await rt.put(input.Body as BodySource, { checksum: input, compute: [plan.algorithm] });
+  const body = await rt.put(input.Body as BodySource, { checksum: input, compute: computed(plan) });
   if (md5 !== undefined && md5 !== body.md5) {
     rt.release([body.hash]);
     throw errors.badDigest();
@@ -195,7 +196,7 @@ export async function uploadPartCopy(
   const range = copyRange(input.CopySourceRange, src.size);
   const rt = s3Runtime(ctx.cloud);
   const body = await rt.put(src.size === 0 ? undefined : rt.read(src.blob, range), {
-    compute: [uploadChecksum(upload).algorithm],
+    compute: computed(uploadChecksum(upload)),
   });
   const now = ctx.cloud.clock.now();
   await savePart(ctx, upload, partNumber, body, now);
@@ -215,6 +216,11 @@ function uploadChecksum(upload: UploadRow): ReturnType<typeof multipartChecksumT
     : multipartChecksumType(undefined, undefined);
 }
 
+/** An upload computes its checksum algorithm only when it was asked for one (see bodies.ts). */
+function computed(plan: ReturnType<typeof multipartChecksumType>): ChecksumAlgorithm[] {
+  return plan.requested ? [plan.algorithm] : [];
+}
+
 /**
  * The completed object's checksum: FULL_OBJECT is the checksum of the whole body (computed as the
  * parts were joined); COMPOSITE is the checksum of the parts' checksums, with `-N`.
@@ -224,6 +230,7 @@ function objectChecksum(
   parts: PartRow[],
   whole: string | undefined,
 ): StoredChecksum | undefined {
+  if (!plan.requested) return undefined;
   if (plan.type === 'FULL_OBJECT')
     return whole ? { algorithm: plan.algorithm, type: 'FULL_OBJECT', value: whole } : undefined;
   const values = parts.map(
@@ -279,7 +286,7 @@ export async function completeMultipartUpload(
       .digest('hex') + `-${parts.length}`;
   const rt = s3Runtime(ctx.cloud);
   const plan = uploadChecksum(upload);
-  const body = await rt.put(concatenate(rt, parts), { compute: [plan.algorithm] });
+  const body = await rt.put(concatenate(rt, parts), { compute: computed(plan) });
   const checksum = objectChecksum(plan, parts, body.checksums[plan.algorithm]);
   const { written, partBlobs } = await ctx.cloud.store
     .write((tx) => {

@@ -114,11 +114,10 @@ export async function putObject(
   const body = await rt.put(input.Body as BodySource, { checksum: input });
   if (md5 !== undefined && md5 !== body.md5) throw errors.badDigest();
   const { headers, metadata } = storedAttributes(input);
-  const checksum: StoredChecksum = {
-    algorithm: body.checksumAlgorithm,
-    type: 'FULL_OBJECT',
-    value: body.checksums[body.checksumAlgorithm]!,
-  };
+  const algorithm = body.checksumAlgorithm;
+  const checksum: StoredChecksum | undefined = algorithm
+    ? { algorithm, type: 'FULL_OBJECT', value: body.checksums[algorithm]! }
+    : undefined;
   const written = await ctx.cloud.store.write((tx) => {
     if (!tx.get('SELECT 1 AS x FROM s3_buckets WHERE name = ?', [bucket.name]))
       throw errors.noSuchBucket(bucket.name);
@@ -130,7 +129,7 @@ export async function putObject(
       content_type: input.ContentType || 'binary/octet-stream',
       headers: JSON.stringify(headers),
       metadata: JSON.stringify(metadata),
-      checksums: JSON.stringify(checksum),
+      checksums: checksum ? JSON.stringify(checksum) : null,
       ...options,
     });
   });
@@ -144,7 +143,7 @@ export async function putObject(
   return {
     ETag: `"${body.md5}"`,
     ServerSideEncryption: 'AES256',
-    ...checksumFields(checksum.algorithm, checksum.value, checksum.type),
+    ...(checksum ? checksumFields(checksum.algorithm, checksum.value, checksum.type) : {}),
     ...(written.versionId !== undefined ? { VersionId: written.versionId } : {}),
   };
 }
@@ -289,6 +288,8 @@ function read(
 
 /** Bodies up to this size are answered as bytes; larger ones stream from the blob store. */
 const INLINE_BODY_BYTES = 8 * 1024 * 1024;
+/** Bodies up to this size are read in one synchronous read (from the page cache, microseconds). */
+const SMALL_BODY_BYTES = 1024 * 1024;
 
 /**
  * Large bodies stream from the blob store to the wire. Small ones are bytes, which every caller
@@ -301,6 +302,7 @@ export async function getObject(
   const { row, out, range } = read(ctx, input, 'GET');
   const length = out.ContentLength ?? row.size;
   if (length === 0) return { ...out, Body: new Uint8Array(0) };
+  if (length <= SMALL_BODY_BYTES) return { ...out, Body: s3Runtime(ctx.cloud).readSmall(row.blob, range) };
   const stream = s3Runtime(ctx.cloud).read(row.blob, range);
   if (length > INLINE_BODY_BYTES) return { ...out, Body: stream };
   const chunks: Buffer[] = [];
