@@ -10,24 +10,17 @@ import {
   GetObjectCommand,
   HeadObjectCommand,
   PutObjectCommand,
-  S3Client,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { crc32 } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { credentials, serveLab } from '../support/serve';
+import { s3Client } from '../support/s3';
+import { serveLab } from '../support/serve';
 
 const served = serveLab();
-const s3 = () =>
-  new S3Client({
-    endpoint: served().endpoint,
-    region: 'us-east-1',
-    credentials,
-    forcePathStyle: true,
-    maxAttempts: 1,
-  });
+const s3 = () => s3Client(served().endpoint);
 
 const crc32Of = (data: Buffer) => {
   const out = Buffer.alloc(4);

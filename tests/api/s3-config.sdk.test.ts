@@ -30,24 +30,19 @@ import {
   PutBucketWebsiteCommand,
   PutObjectCommand,
   PutPublicAccessBlockCommand,
-  S3Client,
 } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { failure } from '../support/failure';
-import { credentials, serveLab } from '../support/serve';
+import { s3Client } from '../support/s3';
+import { serveLab } from '../support/serve';
 
 const served = serveLab();
 let s3: S3Client;
 
 beforeAll(async () => {
-  s3 = new S3Client({
-    endpoint: served().endpoint,
-    region: 'us-east-1',
-    credentials,
-    forcePathStyle: true,
-    maxAttempts: 1,
-  });
+  s3 = s3Client(served().endpoint);
   for (const Bucket of ['cfg-bucket', 'public-site', 'cors-bucket', 'presigned-bucket'])
     await s3.send(new CreateBucketCommand({ Bucket }));
 });
@@ -469,13 +464,7 @@ describe('CORS', () => {
     expect(await none.text()).toContain('CORSResponse: CORS is not enabled for this bucket.');
 
     await s3.send(new PutObjectCommand({ Bucket: 'cors-bucket', Key: 'file.txt', Body: 'cors' }));
-    const withOrigin = new S3Client({
-      endpoint: served().endpoint,
-      region: 'us-east-1',
-      credentials,
-      forcePathStyle: true,
-      maxAttempts: 1,
-    });
+    const withOrigin = s3Client(served().endpoint);
     withOrigin.middlewareStack.add(
       (next) => async (args) => {
         (args.request as { headers: Record<string, string> }).headers['origin'] = 'https://app.example.com';

@@ -26,7 +26,6 @@ import {
   GetObjectAclCommand,
   PutBucketOwnershipControlsCommand,
   PutObjectAclCommand,
-  S3Client,
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
@@ -34,17 +33,11 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { failure } from '../support/failure';
-import { credentials, serveLab } from '../support/serve';
+import { s3Client } from '../support/s3';
+import { serveLab } from '../support/serve';
 
 const served = serveLab();
-const s3 = () =>
-  new S3Client({
-    endpoint: served().endpoint,
-    region: 'us-east-1',
-    credentials,
-    forcePathStyle: true,
-    maxAttempts: 1,
-  });
+const s3 = () => s3Client(served().endpoint);
 
 const text = async (body: unknown) =>
   Buffer.from(

@@ -10,12 +10,13 @@ import {
   PutBucketPolicyCommand,
   PutBucketWebsiteCommand,
   PutObjectCommand,
-  S3Client,
 } from '@aws-sdk/client-s3';
 import { request } from 'node:http';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { websitePreviewUrl } from '../../electron/contract/s3-website';
-import { credentials, serveLab } from '../support/serve';
+import { publicReadPolicy } from '../support/s3-policy';
+import { s3Client } from '../support/s3';
+import { serveLab } from '../support/serve';
 
 const served = serveLab();
 
@@ -61,13 +62,7 @@ describe('S3 website endpoint over HTTP', () => {
   let site: string;
 
   beforeAll(async () => {
-    const s3 = new S3Client({
-      endpoint: served().endpoint,
-      region: 'us-east-1',
-      credentials,
-      forcePathStyle: true,
-      maxAttempts: 1,
-    });
+    const s3 = s3Client(served().endpoint);
     await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
     const put = (Key: string, Body: string, ContentType = 'text/html') =>
       s3.send(new PutObjectCommand({ Bucket: BUCKET, Key, Body, ContentType }));
@@ -98,18 +93,7 @@ describe('S3 website endpoint over HTTP', () => {
     await s3.send(
       new PutBucketPolicyCommand({
         Bucket: BUCKET,
-        Policy: JSON.stringify({
-          Version: '2012-10-17',
-          Statement: [
-            {
-              Sid: 'PublicReadGetObject',
-              Effect: 'Allow',
-              Principal: '*',
-              Action: 's3:GetObject',
-              Resource: `arn:aws:s3:::${BUCKET}/*`,
-            },
-          ],
-        }),
+        Policy: JSON.stringify(publicReadPolicy(BUCKET)),
       }),
     );
   });

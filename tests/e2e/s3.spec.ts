@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { publicReadPolicy } from '../support/s3-policy';
 import { shoot, startLight } from './support';
 
 startLight();
@@ -300,18 +301,7 @@ test('a public static website, opened from the preview link', async ({ page, con
   await expect(page.getByRole('alert').filter({ hasText: /Line 1, column \d+: Invalid JSON/ })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Save changes' })).toBeDisabled();
   await shoot(page, 's3-policy-invalid');
-  const policy = {
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Sid: 'PublicReadGetObject',
-        Effect: 'Allow',
-        Principal: '*',
-        Action: 's3:GetObject',
-        Resource: `arn:aws:s3:::${BUCKET}/*`,
-      },
-    ],
-  };
+  const policy = publicReadPolicy(BUCKET);
   await editor.fill(JSON.stringify(policy, null, 2));
   await page.getByRole('button', { name: 'Save changes' }).click();
   await expect(page.getByRole('region', { name: 'Bucket policy' })).toContainText('PublicReadGetObject');

@@ -7,21 +7,15 @@ import { describe, expect, it } from 'vitest';
 import { websiteHostName } from '../../../electron/contract/s3-website';
 import { websiteAddress } from '../../../electron/core/os/net/s3-website-endpoint';
 import { writeBucketConfig } from '../../../electron/core/services/s3/bucket-config';
+import { s3Caller } from '../../support/s3';
+import { publicReadPolicy } from '../../support/s3-policy';
 import { osLab } from './lab';
 
 type Lab = Awaited<ReturnType<typeof osLab>>;
 
 async function publicSite(lab: Lab, bucket: string): Promise<void> {
   const { cloud } = lab;
-  const s3 = (operation: string, input: unknown) =>
-    cloud.invoke({
-      service: 's3',
-      operation,
-      input,
-      region: 'us-east-1',
-      principal: cloud.accounts.consolePrincipal(),
-      source: 'internal',
-    });
+  const s3 = s3Caller(() => cloud);
   await s3('CreateBucket', { Bucket: bucket });
   await s3('PutObject', {
     Bucket: bucket,
@@ -32,17 +26,7 @@ async function publicSite(lab: Lab, bucket: string): Promise<void> {
   await cloud.store.write((tx) => {
     writeBucketConfig(tx, bucket, 'website', { IndexDocument: { Suffix: 'index.html' } });
     writeBucketConfig(tx, bucket, 'publicAccessBlock', {});
-    writeBucketConfig(
-      tx,
-      bucket,
-      'policy',
-      JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          { Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::${bucket}/*` },
-        ],
-      }),
-    );
+    writeBucketConfig(tx, bucket, 'policy', JSON.stringify(publicReadPolicy(bucket)));
   });
 }
 

@@ -6,6 +6,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Cloud } from '../../../electron/core/cloud';
+import { s3Caller } from '../../support/s3';
 import { RESOURCES, tempDir } from '../../support/temp';
 
 const data = tempDir('cloudlab-gc-');
@@ -25,15 +26,7 @@ async function open() {
 describe('blob collection', () => {
   it('removes unreferenced bodies at start-up and keeps the rest', async () => {
     let cloud = await open();
-    const call = (operation: string, input: unknown) =>
-      cloud.invoke({
-        service: 's3',
-        operation,
-        input,
-        region: 'us-east-1',
-        principal: cloud.accounts.consolePrincipal(),
-        source: 'internal',
-      });
+    const call = s3Caller(() => cloud);
     await call('CreateBucket', { Bucket: 'gc-bucket' });
     await call('PutObject', { Bucket: 'gc-bucket', Key: 'a', Body: 'first body' });
     await call('PutObject', { Bucket: 'gc-bucket', Key: 'a', Body: 'second body' });
@@ -45,7 +38,7 @@ describe('blob collection', () => {
     cloud = await open();
     expect(await cloud.blobCollection).toBe(2);
     expect(blobFiles()).toHaveLength(1);
-    const got = (await call('GetObject', { Bucket: 'gc-bucket', Key: 'a' })) as { Body: Uint8Array };
+    const got = await call<{ Body: Uint8Array }>('GetObject', { Bucket: 'gc-bucket', Key: 'a' });
     expect(Buffer.from(got.Body).toString()).toBe('second body');
     await cloud.close();
   });

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Cloud } from '../../../electron/core/cloud';
 import type { S3Runtime } from '../../../electron/core/services/s3/bodies';
 import { dueAt, ruleMatches } from '../../../electron/core/services/s3/lifecycle';
+import { s3Caller } from '../../support/s3';
 import { RESOURCES } from '../../support/temp';
 
 let cloud: Cloud;
@@ -18,15 +19,7 @@ afterEach(() => cloud.close());
 
 const DAY = 86_400_000;
 
-const call = <T = Record<string, unknown>>(operation: string, input: unknown) =>
-  cloud.invoke({
-    service: 's3',
-    operation,
-    input,
-    region: 'us-east-1',
-    principal: cloud.accounts.consolePrincipal(),
-    source: 'internal',
-  }) as Promise<T>;
+const call = s3Caller(() => cloud);
 
 /** Move the clock on by whole days and wait for the midnight passes it triggered. */
 async function days(n: number) {

@@ -11,6 +11,7 @@ import type { S3EventMessage, S3NotificationEvent } from '../../../electron/core
 
 /** The record of an object event (test events have none). */
 const rec = (h: S3NotificationEvent) => (h.event as S3EventMessage).Records[0]!;
+import { s3Caller } from '../../support/s3';
 import { RESOURCES } from '../../support/temp';
 
 let cloud: Cloud;
@@ -23,15 +24,7 @@ beforeAll(async () => {
 });
 afterAll(() => cloud.close());
 
-const call = <T = Record<string, unknown>>(operation: string, input: unknown) =>
-  cloud.invoke({
-    service: 's3',
-    operation,
-    input,
-    region: 'us-east-1',
-    principal: cloud.accounts.consolePrincipal(),
-    source: 'internal',
-  }) as Promise<T>;
+const call = s3Caller(() => cloud);
 
 const FN = 'arn:aws:lambda:us-east-1:123456789012:function:thumbnailer';
 

@@ -17,6 +17,8 @@ import { Cloud } from '../../../electron/core/cloud';
 import { writeBucketConfig } from '../../../electron/core/services/s3/bucket-config';
 import { serveWebsite, type WebsiteResponse } from '../../../electron/core/services/s3/website';
 import { RESOURCES } from '../../support/temp';
+import { s3Caller } from '../../support/s3';
+import { publicReadPolicy } from '../../support/s3-policy';
 
 let cloud: Cloud;
 beforeAll(async () => {
@@ -24,29 +26,8 @@ beforeAll(async () => {
 });
 afterAll(() => cloud.close());
 
-const call = <T = Record<string, unknown>>(operation: string, input: unknown, region = 'us-east-1') =>
-  cloud.invoke({
-    service: 's3',
-    operation,
-    input,
-    region,
-    principal: cloud.accounts.consolePrincipal(),
-    source: 'internal',
-  }) as Promise<T>;
-
-const publicRead = (bucket: string) =>
-  JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Sid: 'PublicReadGetObject',
-        Effect: 'Allow',
-        Principal: '*',
-        Action: 's3:GetObject',
-        Resource: `arn:aws:s3:::${bucket}/*`,
-      },
-    ],
-  });
+const call = s3Caller(() => cloud);
+const publicRead = (bucket: string) => JSON.stringify(publicReadPolicy(bucket));
 
 /** A bucket with objects, a website configuration and (by default) a public-read policy. */
 async function site(
