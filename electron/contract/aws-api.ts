@@ -124,6 +124,7 @@ export interface AwsApi {
     ListParts: [S3.ListPartsRequest, S3.ListPartsOutput];
     ListMultipartUploads: [S3.ListMultipartUploadsRequest, S3.ListMultipartUploadsOutput];
     UploadPartCopy: [S3.UploadPartCopyRequest, S3.UploadPartCopyOutput];
+    RestoreObject: [S3.RestoreObjectRequest, S3.RestoreObjectOutput];
     // versioning
     PutBucketVersioning: [S3.PutBucketVersioningRequest, Empty];
     GetBucketVersioning: [S3.GetBucketVersioningRequest, S3.GetBucketVersioningOutput];

@@ -21,6 +21,7 @@ import {
   PutBucketVersioningCommand,
   PutObjectCommand,
   PutObjectTaggingCommand,
+  RestoreObjectCommand,
   DeleteObjectTaggingCommand,
   DeletePublicAccessBlockCommand,
   GetObjectAclCommand,
@@ -266,6 +267,24 @@ describe('object tags and storage classes', () => {
       s3().send(new PutObjectCommand({ Bucket, Key: 'x', Body: 'x', StorageClass: 'COLD' as 'GLACIER' })),
     );
     expect(bad.name).toBe('InvalidStorageClass');
+  });
+
+  it('RestoreObject starts a restore (202), shown by HeadObject; a second one is RestoreAlreadyInProgress', async () => {
+    const started = await s3().send(
+      new RestoreObjectCommand({
+        Bucket,
+        Key: 'cold',
+        RestoreRequest: { Days: 1, GlacierJobParameters: { Tier: 'Bulk' } },
+      }),
+    );
+    expect(started.$metadata.httpStatusCode).toBe(202);
+    expect((await s3().send(new HeadObjectCommand({ Bucket, Key: 'cold' }))).Restore).toBe(
+      'ongoing-request="true"',
+    );
+    const again = await failure(
+      s3().send(new RestoreObjectCommand({ Bucket, Key: 'cold', RestoreRequest: { Days: 1 } })),
+    );
+    expect(again).toMatchObject({ name: 'RestoreAlreadyInProgress', status: 409 });
   });
 });
 

@@ -35,8 +35,14 @@ export const WIRE_OPTIONS: Record<string, WireOptions> = {
       ListObjectsV2: 'ListBucketResult',
     },
     xmlTextRoots: { GetBucketLocation: 'LocationConstraint' },
+    // GetObject of a range is 206; an operation may also say its status ($status, not a member:
+    // RestoreObject answers 202 when a restore starts, 200 when it extends one).
     responseStatus: (operation, output) =>
-      operation === 'GetObject' && output.ContentRange !== undefined ? 206 : undefined,
+      typeof output.$status === 'number'
+        ? output.$status
+        : operation === 'GetObject' && output.ContentRange !== undefined
+          ? 206
+          : undefined,
     requestIdHeaders: (id) => ({
       'x-amz-request-id': id.replace(/-/g, '').slice(0, 16).toUpperCase(),
       'x-amz-id-2': Buffer.from(id).toString('base64'),

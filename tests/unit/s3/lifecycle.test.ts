@@ -140,3 +140,44 @@ describe('lifecycle', () => {
     ).toEqual([]);
   });
 });
+
+describe('restoring archived objects', () => {
+  it('takes the tier time on the clock, lasts the days asked for, and can be extended', async () => {
+    await call('CreateBucket', { Bucket: 'archive' });
+    await call('PutObject', { Bucket: 'archive', Key: 'cold.txt', Body: 'brr', StorageClass: 'GLACIER' });
+    await expect(call('GetObject', { Bucket: 'archive', Key: 'cold.txt' })).rejects.toMatchObject({
+      code: 'InvalidObjectState',
+    });
+    await call('RestoreObject', {
+      Bucket: 'archive',
+      Key: 'cold.txt',
+      RestoreRequest: { Days: 2, GlacierJobParameters: { Tier: 'Standard' } },
+    });
+    expect(
+      (await call<{ Restore?: string }>('HeadObject', { Bucket: 'archive', Key: 'cold.txt' })).Restore,
+    ).toBe('ongoing-request="true"');
+    await expect(
+      call('RestoreObject', { Bucket: 'archive', Key: 'cold.txt', RestoreRequest: { Days: 2 } }),
+    ).rejects.toMatchObject({ code: 'RestoreAlreadyInProgress', status: 409 });
+
+    // Standard retrievals from GLACIER take hours: 4 here.
+    cloud.clock.advance(4 * 60 * 60 * 1000);
+    const head = await call<{ Restore?: string }>('HeadObject', { Bucket: 'archive', Key: 'cold.txt' });
+    // Ready at 13:00 on January 5; two days later, rounded to midnight UTC.
+    expect(head.Restore).toBe('ongoing-request="false", expiry-date="Thu, 08 Jan 2026 00:00:00 GMT"');
+    const got = await call<{ Body: Uint8Array }>('GetObject', { Bucket: 'archive', Key: 'cold.txt' });
+    expect(Buffer.from(got.Body).toString()).toBe('brr');
+
+    await days(3);
+    await expect(call('GetObject', { Bucket: 'archive', Key: 'cold.txt' })).rejects.toMatchObject({
+      code: 'InvalidObjectState',
+    });
+    await expect(
+      call('RestoreObject', { Bucket: 'archive', Key: 'cold.txt', RestoreRequest: { Days: 1 } }),
+    ).resolves.toBeDefined();
+    await call('PutObject', { Bucket: 'archive', Key: 'warm.txt', Body: 'ok' });
+    await expect(
+      call('RestoreObject', { Bucket: 'archive', Key: 'warm.txt', RestoreRequest: { Days: 1 } }),
+    ).rejects.toMatchObject({ code: 'InvalidObjectState', status: 403 });
+  });
+});

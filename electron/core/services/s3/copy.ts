@@ -15,6 +15,7 @@ import {
   storedAttributes,
 } from './objects';
 import type { ObjectRow } from './schema';
+import { restoredNow } from './restore';
 import { findVersion, removeObject, writeObject } from './versions';
 
 /** `bucket/key` (URL-encoded, an optional leading slash, an optional `?versionId=`). */
@@ -106,7 +107,8 @@ export async function copyObject(
     if (!tx.get('SELECT 1 AS x FROM s3_buckets WHERE name = ?', [bucket.name]))
       throw errors.noSuchBucket(bucket.name);
     const src = findVersion(tx, sourceBucket.name, sourceKey, source.versionId);
-    if (ARCHIVE_CLASSES.has(src.storage_class)) throw errors.invalidObjectState(src.storage_class);
+    if (ARCHIVE_CLASSES.has(src.storage_class) && !restoredNow(src, now))
+      throw errors.invalidObjectState(src.storage_class);
     checkCopyConditions(src, input);
     const written = writeObject(tx, ctx.cloud.ids, bucket.name, key, {
       blob: src.blob,

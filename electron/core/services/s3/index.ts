@@ -18,6 +18,7 @@ import * as multipart from './multipart';
 import * as objectAcl from './object-acl';
 import * as objects from './objects';
 import * as ownership from './ownership';
+import { restoreObject } from './restore';
 import { s3Migrations } from './schema';
 import * as tagging from './tagging';
 import * as versions from './versions';
@@ -77,6 +78,7 @@ export const s3 = defineService({
     ListParts: multipart.listParts,
     ListMultipartUploads: multipart.listMultipartUploads,
     UploadPartCopy: multipart.uploadPartCopy,
+    RestoreObject: restoreObject,
     PutBucketVersioning: versions.putBucketVersioning,
     GetBucketVersioning: versions.getBucketVersioning,
     ListObjectVersions: listObjectVersions,

@@ -22,6 +22,7 @@ import {
   type Checksums,
 } from './checksums';
 import type { PartRow, StoredChecksum, UploadRow } from './schema';
+import { restoredNow } from './restore';
 import { findVersion, writeObject } from './versions';
 
 /** Every part but the last must be at least this large. */
@@ -191,7 +192,8 @@ export async function uploadPartCopy(
   const source = parseCopySource(input.CopySource);
   const sourceBucket = findBucket(ctx, source.bucket);
   const src = findVersion(ctx.cloud.store, sourceBucket.name, checkKey(source.key), source.versionId);
-  if (ARCHIVE_CLASSES.has(src.storage_class)) throw errors.invalidObjectState(src.storage_class);
+  if (ARCHIVE_CLASSES.has(src.storage_class) && !restoredNow(src, ctx.cloud.clock.now()))
+    throw errors.invalidObjectState(src.storage_class);
   checkCopyConditions(src, input);
   const range = copyRange(input.CopySourceRange, src.size);
   const rt = s3Runtime(ctx.cloud);

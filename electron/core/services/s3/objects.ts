@@ -7,6 +7,7 @@ import { findBucket } from './buckets';
 import { errors } from './errors';
 import { objectEvent } from './notifications';
 import { checkObjectAcl } from './object-acl';
+import { restoredNow, restoreHeader } from './restore';
 import { checksumFields } from './checksums';
 import type { BucketRow, ObjectRow, StoredChecksum, StoredHeaders } from './schema';
 import { tagsFromHeader } from './tagging';
@@ -267,12 +268,15 @@ function read(
   const row = findVersion(ctx.cloud.store, bucket.name, checkKey(input.Key), input.VersionId, method);
   checkConditions(row, input);
   // Archived objects have no readable body until restored; HEAD still describes them.
-  if (method === 'GET' && ARCHIVE_CLASSES.has(row.storage_class))
+  const now = ctx.cloud.clock.now();
+  if (method === 'GET' && ARCHIVE_CLASSES.has(row.storage_class) && !restoredNow(row, now))
     throw errors.invalidObjectState(row.storage_class);
   const range = parseRange(input.Range, row.size);
   const versioned = row.version_id !== 'null' || versioningOf(ctx.cloud.store, bucket.name) !== 'Unversioned';
   const out = describe(row, versioned);
   if (method === 'HEAD') delete out.TagCount;
+  const restore = restoreHeader(row, now);
+  if (restore) out.Restore = restore;
   // The stored checksum, when asked for, of the whole object only (a range has none).
   if (input.ChecksumMode === 'ENABLED' && !range && row.checksums) {
     const c = JSON.parse(row.checksums) as StoredChecksum;

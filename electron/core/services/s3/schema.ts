@@ -109,6 +109,14 @@ export const s3Migrations: Migration[] = [
       tx.run('CREATE INDEX s3_versions_blob ON s3_versions (blob)');
     },
   },
+  {
+    id: 's3/005-restore',
+    up(tx) {
+      // A restore of an archived (GLACIER, DEEP_ARCHIVE) version: JSON RestoreState.
+      tx.run('ALTER TABLE s3_objects ADD COLUMN restore TEXT');
+      tx.run('ALTER TABLE s3_versions ADD COLUMN restore TEXT');
+    },
+  },
 ];
 
 export interface UploadRow {
@@ -178,6 +186,8 @@ export interface ObjectRow {
   seq: number;
   /** JSON: StoredChecksum, the object's flexible checksum. */
   checksums: string | null;
+  /** JSON: RestoreState of an archived version being (or having been) restored. */
+  restore: string | null;
 }
 
 /** A noncurrent version or a delete marker (s3_versions). */

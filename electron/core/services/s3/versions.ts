@@ -25,10 +25,10 @@ export function versioningOf(db: Reader, bucket: string): VersioningState {
 }
 
 /** What a write stores: the object's columns apart from where it lives and which version it is. */
-export type ObjectData = Omit<ObjectRow, 'bucket' | 'key' | 'version_id' | 'seq'>;
+export type ObjectData = Omit<ObjectRow, 'bucket' | 'key' | 'version_id' | 'seq' | 'restore'>;
 
 const COLUMNS =
-  'bucket, key, version_id, seq, blob, size, etag, last_modified, content_type, headers, metadata, storage_class, tags, acl, checksums';
+  'bucket, key, version_id, seq, blob, size, etag, last_modified, content_type, headers, metadata, storage_class, tags, acl, checksums, restore';
 
 function values(row: ObjectRow): (string | number | null)[] {
   return [
@@ -47,12 +47,13 @@ function values(row: ObjectRow): (string | number | null)[] {
     row.tags,
     row.acl,
     row.checksums,
+    row.restore,
   ];
 }
 
 function putCurrent(tx: Tx, row: ObjectRow): void {
   tx.run(
-    `INSERT OR REPLACE INTO s3_objects (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT OR REPLACE INTO s3_objects (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     values(row),
   );
 }
@@ -60,7 +61,7 @@ function putCurrent(tx: Tx, row: ObjectRow): void {
 function putVersion(tx: Tx, row: ObjectRow, deleteMarker: boolean): void {
   tx.run(
     `INSERT OR REPLACE INTO s3_versions (${COLUMNS}, delete_marker)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     [...values(row), deleteMarker ? 1 : 0],
   );
 }
@@ -134,7 +135,7 @@ export function writeObject(tx: Tx, ids: Ids, bucket: string, key: string, data:
   const state = versioningOf(tx, bucket);
   const now = current(tx, bucket, key);
   if (state === 'Unversioned') {
-    putCurrent(tx, { ...data, bucket, key, version_id: 'null', seq: (now?.seq ?? 0) + 1 });
+    putCurrent(tx, { ...data, bucket, key, version_id: 'null', seq: (now?.seq ?? 0) + 1, restore: null });
     return { released: now && now.blob !== data.blob ? [now.blob] : [] };
   }
   const seq = nextSeq(tx, bucket, key, now);
@@ -143,7 +144,7 @@ export function writeObject(tx: Tx, ids: Ids, bucket: string, key: string, data:
   let versionId = 'null';
   if (state === 'Enabled') versionId = newVersionId(tx, ids);
   else dropNullVersion(tx, bucket, key, released);
-  putCurrent(tx, { ...data, bucket, key, version_id: versionId, seq });
+  putCurrent(tx, { ...data, bucket, key, version_id: versionId, seq, restore: null });
   return { versionId, released: released.filter((b) => b !== data.blob) };
 }
 
@@ -219,6 +220,7 @@ function deleteMarkerRow(bucket: string, key: string, versionId: string, seq: nu
     tags: null,
     acl: null,
     checksums: null,
+    restore: null,
   };
 }
 
@@ -269,7 +271,7 @@ export function findVersion(
 export function updateVersion(
   tx: Tx,
   row: ObjectRow,
-  changes: Partial<Pick<ObjectRow, 'tags' | 'acl' | 'storage_class'>>,
+  changes: Partial<Pick<ObjectRow, 'tags' | 'acl' | 'storage_class' | 'restore'>>,
 ): void {
   const entries = Object.entries(changes);
   if (entries.length === 0) return;
