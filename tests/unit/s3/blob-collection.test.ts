@@ -23,23 +23,34 @@ async function open() {
   return Cloud.open({ dataDir: data.dir, resourcesDir: RESOURCES });
 }
 
+/** A body larger than the ones kept as rows, so it gets a file. */
+const big = (text: string) => text.padEnd(20_000, '.');
+
+const rows = (cloud: Cloud) => cloud.store.get<{ n: number }>('SELECT count(*) AS n FROM s3_bodies')!.n;
+
 describe('blob collection', () => {
-  it('removes unreferenced bodies at start-up and keeps the rest', async () => {
+  it('removes unreferenced bodies (files and small rows) at start-up and keeps the rest', async () => {
     let cloud = await open();
     const call = s3Caller(() => cloud);
     await call('CreateBucket', { Bucket: 'gc-bucket' });
-    await call('PutObject', { Bucket: 'gc-bucket', Key: 'a', Body: 'first body' });
-    await call('PutObject', { Bucket: 'gc-bucket', Key: 'a', Body: 'second body' });
-    await call('PutObject', { Bucket: 'gc-bucket', Key: 'b', Body: 'deleted later' });
+    await call('PutObject', { Bucket: 'gc-bucket', Key: 'a', Body: big('first body') });
+    await call('PutObject', { Bucket: 'gc-bucket', Key: 'a', Body: big('second body') });
+    await call('PutObject', { Bucket: 'gc-bucket', Key: 'b', Body: big('deleted later') });
     await call('DeleteObject', { Bucket: 'gc-bucket', Key: 'b' });
+    await call('PutObject', { Bucket: 'gc-bucket', Key: 'small', Body: 'small one' });
+    await call('PutObject', { Bucket: 'gc-bucket', Key: 'small', Body: 'small two' });
     expect(blobFiles()).toHaveLength(3);
+    expect(rows(cloud)).toBe(2);
     await cloud.close();
 
     cloud = await open();
     expect(await cloud.blobCollection).toBe(2);
     expect(blobFiles()).toHaveLength(1);
+    expect(rows(cloud)).toBe(1);
     const got = await call<{ Body: Uint8Array }>('GetObject', { Bucket: 'gc-bucket', Key: 'a' });
-    expect(Buffer.from(got.Body).toString()).toBe('second body');
+    expect(Buffer.from(got.Body).toString()).toBe(big('second body'));
+    const small = await call<{ Body: Uint8Array }>('GetObject', { Bucket: 'gc-bucket', Key: 'small' });
+    expect(Buffer.from(small.Body).toString()).toBe('small two');
     await cloud.close();
   });
 });

@@ -19,6 +19,9 @@ import {
 import { errors } from './errors';
 import { LifecycleScheduler } from './lifecycle';
 
+/** Bodies up to this size are kept in the store rather than in a file of their own. */
+export const INLINE_BODY_LIMIT = 8 * 1024;
+
 /** Total object bytes an in-memory workspace keeps. */
 export const MEMORY_LIMIT = 512 * 1024 * 1024;
 
@@ -62,6 +65,14 @@ export class S3Runtime implements ServiceRuntime {
 
   constructor(readonly cloud: Cloud) {
     this.lifecycle = new LifecycleScheduler(cloud, (blobs) => this.release(blobs));
+    // Small bodies no object, version or part refers to any more (as the blob files are
+    // collected at start-up); runs before any request, as the cloud opens.
+    void cloud.store.write((tx) =>
+      tx.run(
+        `DELETE FROM s3_bodies WHERE hash NOT IN (
+           SELECT blob FROM s3_objects UNION SELECT blob FROM s3_versions UNION SELECT blob FROM s3_parts)`,
+      ),
+    );
   }
 
   close(): void {
@@ -110,8 +121,32 @@ export class S3Runtime implements ServiceRuntime {
         // Thrown inside the stream, so the blob store drops its temporary file.
         finish();
       })();
-      const { hash, size } = await blobs.put(tapped);
-      return described(hash, size);
+      // A small body goes into the store (a row, in its own acknowledged write) instead of a
+      // file: creating and renaming a file costs more than the rest of a small PutObject.
+      const head: Uint8Array[] = [];
+      let headSize = 0;
+      for (;;) {
+        if (headSize > INLINE_BODY_LIMIT) {
+          const rest = tapped;
+          const { hash, size } = await blobs.put(
+            (async function* () {
+              yield* head;
+              yield* rest;
+            })(),
+          );
+          return described(hash, size);
+        }
+        const next = await tapped.next();
+        if (next.done) break;
+        head.push(next.value);
+        headSize += next.value.length;
+      }
+      const data = Buffer.concat(head);
+      const hash = createHash('sha256').update(data).digest('hex');
+      await this.cloud.store.write((tx) =>
+        tx.run('INSERT OR IGNORE INTO s3_bodies (hash, data) VALUES (?, ?)', [hash, data]),
+      );
+      return described(hash, data.length);
     }
     const sha = createHash('sha256');
     const parts: Buffer[] = [];
@@ -133,10 +168,18 @@ export class S3Runtime implements ServiceRuntime {
     return described(hash, size);
   }
 
+  /** A body kept in the store (see put), if this is one. */
+  private inline(hash: string, range?: { start: number; end: number }): Buffer | undefined {
+    const row = this.cloud.store.get<{ data: Uint8Array }>('SELECT data FROM s3_bodies WHERE hash = ?', [hash]);
+    if (!row) return undefined;
+    const buf = Buffer.from(row.data.buffer, row.data.byteOffset, row.data.byteLength);
+    return range ? buf.subarray(range.start, range.end + 1) : buf;
+  }
+
   /** A small body's bytes (start to end inclusive), at once. */
   readSmall(hash: string, range?: { start: number; end: number }): Buffer {
     const blobs = this.cloud.store.blobs;
-    if (blobs) return blobs.readSmall(hash, range);
+    if (blobs) return this.inline(hash, range) ?? blobs.readSmall(hash, range);
     const buf = this.memory.get(hash) ?? Buffer.alloc(0);
     return range ? buf.subarray(range.start, range.end + 1) : buf;
   }
@@ -144,7 +187,10 @@ export class S3Runtime implements ServiceRuntime {
   /** The body's bytes from start to end inclusive, as a stream. */
   read(hash: string, range?: { start: number; end: number }): Readable {
     const blobs = this.cloud.store.blobs;
-    if (blobs) return blobs.stream(hash, range);
+    if (blobs) {
+      const kept = this.inline(hash, range);
+      return kept ? Readable.from([kept]) : blobs.stream(hash, range);
+    }
     const buf = this.memory.get(hash) ?? Buffer.alloc(0);
     return Readable.from([range ? buf.subarray(range.start, range.end + 1) : buf]);
   }

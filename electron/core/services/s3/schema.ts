@@ -117,6 +117,13 @@ export const s3Migrations: Migration[] = [
       tx.run('ALTER TABLE s3_versions ADD COLUMN restore TEXT');
     },
   },
+  {
+    id: 's3/006-small-bodies',
+    up(tx) {
+      // Bodies of up to INLINE_BODY_LIMIT bytes live here rather than in a file each (bodies.ts).
+      tx.run('CREATE TABLE s3_bodies (hash TEXT PRIMARY KEY, data BLOB NOT NULL)');
+    },
+  },
 ];
 
 export interface UploadRow {
