@@ -170,7 +170,9 @@ export class S3Runtime implements ServiceRuntime {
 
   /** A body kept in the store (see put), if this is one. */
   private inline(hash: string, range?: { start: number; end: number }): Buffer | undefined {
-    const row = this.cloud.store.get<{ data: Uint8Array }>('SELECT data FROM s3_bodies WHERE hash = ?', [hash]);
+    const row = this.cloud.store.get<{ data: Uint8Array }>('SELECT data FROM s3_bodies WHERE hash = ?', [
+      hash,
+    ]);
     if (!row) return undefined;
     const buf = Buffer.from(row.data.buffer, row.data.byteOffset, row.data.byteLength);
     return range ? buf.subarray(range.start, range.end + 1) : buf;
