@@ -335,9 +335,19 @@ function hasValidFrameAfter(data: Buffer, offset: number): boolean {
 }
 
 function encodeRecord(record: JournalRecord): string {
-  return JSON.stringify({ s: record.seq, q: record.ops }, (_key, value: unknown) =>
-    value instanceof Uint8Array ? { $b: Buffer.from(value).toString('base64') } : value,
-  );
+  // Binary parameters (Buffers included: JSON.stringify would turn those into {type, data}
+  // before a replacer saw them) become {$b: base64}; no replacer, which costs a call per value.
+  const ops = record.ops.map(([sql, params]): [string, unknown[]] => [
+    sql,
+    params.some((p) => p instanceof Uint8Array)
+      ? params.map((p) =>
+          p instanceof Uint8Array
+            ? { $b: Buffer.from(p.buffer, p.byteOffset, p.byteLength).toString('base64') }
+            : p,
+        )
+      : params,
+  ]);
+  return JSON.stringify({ s: record.seq, q: ops });
 }
 
 function decodeRecord(payload: Buffer): JournalRecord {

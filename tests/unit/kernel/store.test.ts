@@ -195,8 +195,17 @@ describe('Store', () => {
     const store = await Store.open({ dir });
     await store.migrate([{ id: 'b/1', up: (tx) => tx.run('CREATE TABLE b (k TEXT, v BLOB)') }]);
     await store.write((tx) => tx.run('INSERT INTO b VALUES (?, ?)', ['x', new Uint8Array([0, 1, 254, 255])]));
+    // A Buffer (a Uint8Array subclass with its own toJSON) and a view into a larger buffer.
+    await store.write((tx) => tx.run('INSERT INTO b VALUES (?, ?)', ['y', Buffer.from([9, 8, 7])]));
+    const view = new Uint8Array([1, 2, 3, 4, 5]).subarray(1, 3);
+    await store.write((tx) => tx.run('INSERT INTO b VALUES (?, ?)', ['z', view]));
     const reopened = await Store.open({ dir }); // replay, no checkpoint
-    expect(reopened.get<{ v: Uint8Array }>('SELECT v FROM b')!.v).toEqual(new Uint8Array([0, 1, 254, 255]));
+    const rows = reopened.all<{ k: string; v: Uint8Array }>('SELECT k, v FROM b ORDER BY k');
+    expect(rows.map((r) => [r.k, [...r.v]])).toEqual([
+      ['x', [0, 1, 254, 255]],
+      ['y', [9, 8, 7]],
+      ['z', [2, 3]],
+    ]);
     await reopened.close();
   });
 });
