@@ -888,13 +888,15 @@ describe('copies and batch deletes', () => {
 });
 
 describe('durability and streaming', () => {
-  it('an acknowledged PutObject survives kill -9', async () => {
+  it('an acknowledged PutObject survives kill -9, large (a blob file) or small (a store row)', async () => {
     const own = await serve();
     try {
       const s3 = client({}, own.endpoint);
       await s3.send(new CreateBucketCommand({ Bucket: 'lab-durable' }));
       const body = Buffer.alloc(300_000, 7);
+      const small = Buffer.from('a small body, kept as a row of the store');
       await s3.send(new PutObjectCommand({ Bucket: 'lab-durable', Key: 'kept.bin', Body: body }));
+      await s3.send(new PutObjectCommand({ Bucket: 'lab-durable', Key: 'small.txt', Body: small }));
       expect((await own.stop('SIGKILL')).signal).toBe('SIGKILL');
       const again = await serve([], { dataDir: own.dataDir });
       try {
@@ -902,6 +904,10 @@ describe('durability and streaming', () => {
           new GetObjectCommand({ Bucket: 'lab-durable', Key: 'kept.bin' }),
         );
         expect(Buffer.from(await got.Body!.transformToByteArray()).equals(body)).toBe(true);
+        const gotSmall = await client({}, again.endpoint).send(
+          new GetObjectCommand({ Bucket: 'lab-durable', Key: 'small.txt' }),
+        );
+        expect(Buffer.from(await gotSmall.Body!.transformToByteArray()).equals(small)).toBe(true);
       } finally {
         await again.stop();
       }
