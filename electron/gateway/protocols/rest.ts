@@ -41,10 +41,11 @@ interface Match {
 
 /** Compiles every operation's HTTP binding into routes, most specific first. */
 export class RestRouter {
-  private readonly routes: Route[];
+  /** By HTTP method, most specific first. */
+  private readonly routes = new Map<string, Route[]>();
 
   constructor(model: ServiceModel) {
-    this.routes = model.operationNames
+    const sorted = model.operationNames
       .map((name) => compile(model, model.operation(name)!))
       // On a shared route the current operation wins over the one it deprecates
       // (GetBucketLifecycleConfiguration over GetBucketLifecycle).
@@ -54,18 +55,24 @@ export class RestRouter {
           Number(a.op.deprecated ?? false) - Number(b.op.deprecated ?? false) ||
           a.op.name.localeCompare(b.op.name),
       );
+    for (const route of sorted) {
+      const list = this.routes.get(route.method) ?? [];
+      list.push(route);
+      this.routes.set(route.method, list);
+    }
   }
 
   match(req: GatewayRequest): Match | undefined {
     const rawSegments = splitPath(req.routePath);
-    for (const route of this.routes) {
-      if (route.method !== req.method) continue;
-      const labels = matchSegments(route.segments, rawSegments);
-      if (!labels) continue;
-      const hasQuery = ([k, v]: [string, string | undefined]) =>
-        req.query.some(([qk, qv]) => qk === k && (v === undefined || qv === v));
+    const hasQuery = ([k, v]: [string, string | undefined]) =>
+      req.query.some(([qk, qv]) => qk === k && (v === undefined || qv === v));
+    // Query and header checks first: they are cheap, and rule out most of S3's ~100 routes
+    // before any path segment is decoded.
+    for (const route of this.routes.get(req.method) ?? []) {
       if (!route.query.every(hasQuery)) continue;
       if (!route.headers.every((h) => req.headers[h] !== undefined)) continue;
+      const labels = matchSegments(route.segments, rawSegments);
+      if (!labels) continue;
       return { op: route.op, labels };
     }
     return undefined;
