@@ -36,6 +36,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { failure } from '../support/failure';
 import { s3Client } from '../support/s3';
+import { publicReadPolicy } from '../support/s3-policy';
 import { serveLab } from '../support/serve';
 
 const served = serveLab();
@@ -47,19 +48,7 @@ beforeAll(async () => {
     await s3.send(new CreateBucketCommand({ Bucket }));
 });
 
-const publicRead = (bucket: string) =>
-  JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Sid: 'PublicRead',
-        Effect: 'Allow',
-        Principal: '*',
-        Action: 's3:GetObject',
-        Resource: `arn:aws:s3:::${bucket}/*`,
-      },
-    ],
-  });
+const publicRead = (bucket: string) => JSON.stringify(publicReadPolicy(bucket));
 
 describe('tagging', () => {
   it('round-trips, replaces, deletes; NoSuchTagSet without tags', async () => {

@@ -22,7 +22,6 @@ import {
   ListObjectsV2Command,
   ListPartsCommand,
   PutObjectCommand,
-  S3Client,
   type S3ClientConfig,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
@@ -35,19 +34,12 @@ import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { failure } from '../support/failure';
+import { s3Client } from '../support/s3';
 import { credentials, serve, serveLab } from '../support/serve';
 
 const served = serveLab();
 
-const client = (over: Partial<S3ClientConfig> = {}, endpoint = served().endpoint) =>
-  new S3Client({
-    endpoint,
-    region: 'us-east-1',
-    credentials,
-    forcePathStyle: true,
-    maxAttempts: 1,
-    ...over,
-  });
+const client = (over: Partial<S3ClientConfig> = {}, endpoint = served().endpoint) => s3Client(endpoint, over);
 
 /** A request signed by hand, for what the SDK would not send as it is. */
 async function signedFetch(

@@ -2,6 +2,8 @@
  * Per-service details of the wire format that the models do not say: how errors are
  * wrapped, which request-id headers are sent, root element names of XML outputs.
  */
+import { s3RequestIdHeaders } from '../../core/services/s3/request-ids';
+
 export interface WireOptions {
   /** json protocol: the `__type` of an error, e.g. "com.amazonaws.dynamodb.v20120810#Code". */
   jsonErrorType?: (code: string) => string;
@@ -43,10 +45,7 @@ export const WIRE_OPTIONS: Record<string, WireOptions> = {
         : operation === 'GetObject' && output.ContentRange !== undefined
           ? 206
           : undefined,
-    requestIdHeaders: (id) => ({
-      'x-amz-request-id': id.replace(/-/g, '').slice(0, 16).toUpperCase(),
-      'x-amz-id-2': Buffer.from(id).toString('base64'),
-    }),
+    requestIdHeaders: (id) => ({ ...s3RequestIdHeaders(id) }),
   },
   route53: {
     xmlErrorStyle: 'standard',

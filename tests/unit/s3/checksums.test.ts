@@ -26,6 +26,7 @@ import {
 } from '../../../electron/core/services/s3/checksums';
 import { requestBodyStream } from '../../../electron/gateway/body-stream';
 import type { GatewayRequest } from '../../../electron/gateway/http';
+import { s3Caller } from '../../support/s3';
 import { RESOURCES, tempDir } from '../../support/temp';
 
 const hex = (b64: string) => Buffer.from(b64, 'base64').toString('hex');
@@ -349,5 +350,42 @@ describe('put() with checksums', () => {
     } finally {
       await mem.close();
     }
+  });
+
+  it('a FULL_OBJECT multipart upload gets the CRC of the whole object, combined from its parts', async () => {
+    const call = s3Caller(() => cloud);
+    await call('CreateBucket', { Bucket: 'full-object' });
+    // CRC64NVME uploads are FULL_OBJECT by S3's rules.
+    const { UploadId } = await call<{ UploadId: string }>('CreateMultipartUpload', {
+      Bucket: 'full-object',
+      Key: 'k',
+      ChecksumAlgorithm: 'CRC64NVME',
+    });
+    const a = Buffer.alloc(5 * 1024 * 1024, 3);
+    const b = Buffer.from('the last part');
+    const parts = [];
+    for (const [i, Body] of [a, b].entries()) {
+      const part = await call<{ ETag: string }>('UploadPart', {
+        Bucket: 'full-object',
+        Key: 'k',
+        UploadId,
+        PartNumber: i + 1,
+        Body,
+      });
+      parts.push({ PartNumber: i + 1, ETag: part.ETag });
+    }
+    const done = await call<{ ChecksumCRC64NVME?: string; ChecksumType?: string }>(
+      'CompleteMultipartUpload',
+      {
+        Bucket: 'full-object',
+        Key: 'k',
+        UploadId,
+        MultipartUpload: { Parts: parts },
+      },
+    );
+    expect(done).toMatchObject({
+      ChecksumCRC64NVME: checksumOf('CRC64NVME', Buffer.concat([a, b])),
+      ChecksumType: 'FULL_OBJECT',
+    });
   });
 });

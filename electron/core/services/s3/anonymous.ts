@@ -10,7 +10,7 @@ import { anonymousAllowed, type RequestFacts } from './access';
 import { objectOwnership } from './acl';
 import { findVersion } from './versions';
 import { errors } from './errors';
-import type { BucketRow } from './schema';
+import { bucketNamed } from './buckets';
 
 /** The action an operation needs, and whether it names an object. */
 const ACTIONS: Record<string, { action: string; object: boolean }> = {
@@ -51,7 +51,7 @@ export function anonymousS3(cloud: Cloud, request: AnonymousRequest): Principal 
   const input = (request.input ?? {}) as BucketAndKey;
   const spec = ACTIONS[request.operation];
   if (!spec || !input.Bucket) throw errors.accessDenied();
-  const bucket = cloud.store.get<BucketRow>('SELECT * FROM s3_buckets WHERE name = ?', [input.Bucket]);
+  const bucket = bucketNamed(cloud.store, input.Bucket);
   if (!bucket) throw errors.noSuchBucket(input.Bucket);
   const facts: RequestFacts = {
     ...(request.sourceIp !== undefined ? { sourceIp: request.sourceIp } : {}),

@@ -9,32 +9,9 @@ import { publicAccessBlock } from './access';
 import { deleteBucketConfig, readBucketConfig, writeBucketConfig } from './bucket-config';
 import { findBucket } from './buckets';
 import { configErrors, errors } from './errors';
+import { validateTags } from './tagging';
 
 // ---- tagging ---------------------------------------------------------------------------------
-
-const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
-
-/** UTF-16 code units, as S3 counts tag lengths. */
-function tagLength(s: string): number {
-  return s.length;
-}
-
-export function validateTags(tags: S3.Tag[], max: number, tooMany: string): void {
-  if (tags.length > max) throw configErrors.invalidTag(tooMany);
-  const seen = new Set<string>();
-  for (const tag of tags) {
-    const key = tag.Key ?? '';
-    const value = tag.Value ?? '';
-    if (key.length === 0 || tagLength(key) > 128 || !TAG_TEXT.test(key))
-      throw configErrors.invalidTag('The TagKey you have provided is invalid');
-    if (tagLength(value) > 256 || !TAG_TEXT.test(value))
-      throw configErrors.invalidTag('The TagValue you have provided is invalid');
-    if (key.toLowerCase().startsWith('aws:'))
-      throw configErrors.invalidTag('System tags cannot be added/updated by requester');
-    if (seen.has(key)) throw configErrors.invalidTag('Cannot provide multiple Tags with the same key');
-    seen.add(key);
-  }
-}
 
 export async function putBucketTagging(
   ctx: OperationContext,
@@ -43,7 +20,11 @@ export async function putBucketTagging(
   const bucket = findBucket(ctx, input.Bucket);
   if (!input.Tagging?.TagSet) throw errors.malformedXml();
   const tags = input.Tagging.TagSet.map((t) => ({ Key: t.Key ?? '', Value: t.Value ?? '' }));
-  validateTags(tags, 50, 'Bucket tag count cannot be greater than 50');
+  validateTags(tags, {
+    max: 50,
+    tooMany: 'Bucket tag count cannot be greater than 50',
+    reserved: 'System tags cannot be added/updated by requester',
+  });
   await ctx.cloud.store.write((tx) => {
     if (tags.length === 0) deleteBucketConfig(tx, bucket.name, 'tagging');
     else writeBucketConfig(tx, bucket.name, 'tagging', tags);

@@ -2,6 +2,7 @@
 import type * as S3 from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import type { Empty } from '../../../contract/aws-api';
+import type { Store, Tx } from '../../kernel/store';
 import type { OperationContext } from '../../service';
 import { s3Runtime } from './bodies';
 import { deleteAllBucketConfig, writeBucketConfig } from './bucket-config';
@@ -27,11 +28,14 @@ export function validBucketName(name: string): boolean {
   return true;
 }
 
+/** A bucket by name, whoever owns it. */
+export function bucketNamed(db: Pick<Store, 'get'> | Pick<Tx, 'get'>, name: string): BucketRow | undefined {
+  return db.get<BucketRow>('SELECT * FROM s3_buckets WHERE name = ?', [name]);
+}
+
 /** The caller's bucket, or NoSuchBucket / AccessDenied (another account's bucket). */
 export function findBucket(ctx: OperationContext, name: string | undefined): BucketRow {
-  const bucket = name
-    ? ctx.cloud.store.get<BucketRow>('SELECT * FROM s3_buckets WHERE name = ?', [name])
-    : undefined;
+  const bucket = name ? bucketNamed(ctx.cloud.store, name) : undefined;
   if (!bucket) throw errors.noSuchBucket(name ?? '');
   if (bucket.account_id !== ctx.principal.accountId) throw errors.accessDenied(bucket.region);
   return bucket;
@@ -64,7 +68,7 @@ export async function createBucket(
       ownership,
     );
   await ctx.cloud.store.write((tx) => {
-    const existing = tx.get<BucketRow>('SELECT * FROM s3_buckets WHERE name = ?', [name]);
+    const existing = bucketNamed(tx, name);
     if (existing) {
       if (existing.account_id !== account) throw errors.bucketAlreadyExists(name);
       // us-east-1 keeps its legacy answer: creating a bucket you already own there succeeds.

@@ -504,11 +504,6 @@ const CRC_PARAMS: Partial<Record<ChecksumAlgorithm, { width: bigint; poly: bigin
   CRC64NVME: { width: 64n, poly: CRC64NVME_POLY },
 };
 
-/** Can FULL_OBJECT checksums of this algorithm be combined from the parts'? (the CRCs) */
-export function isCombinable(algorithm: ChecksumAlgorithm): boolean {
-  return CRC_PARAMS[algorithm] !== undefined;
-}
-
 /**
  * crc(A ‖ B) from crc(A), crc(B) and len(B), for a reflected CRC whose init and final XOR are
  * both all ones (CRC32, CRC32C, CRC64NVME) — zlib's crc32_combine, generalised by width.

@@ -6,16 +6,9 @@ import { s3Runtime } from './bodies';
 import { findBucket } from './buckets';
 import { errors } from './errors';
 import { objectEvent } from './notifications';
-import {
-  ARCHIVE_CLASSES,
-  checkKey,
-  failedCondition,
-  objectOptions,
-  removedEventName,
-  storedAttributes,
-} from './objects';
+import { checkKey, failedCondition, objectOptions, removedEventName, storedAttributes } from './objects';
 import type { ObjectRow } from './schema';
-import { restoredNow } from './restore';
+import { checkReadable } from './restore';
 import { findVersion, removeObject, writeObject } from './versions';
 
 /** `bucket/key` (URL-encoded, an optional leading slash, an optional `?versionId=`). */
@@ -107,8 +100,7 @@ export async function copyObject(
     if (!tx.get('SELECT 1 AS x FROM s3_buckets WHERE name = ?', [bucket.name]))
       throw errors.noSuchBucket(bucket.name);
     const src = findVersion(tx, sourceBucket.name, sourceKey, source.versionId);
-    if (ARCHIVE_CLASSES.has(src.storage_class) && !restoredNow(src, now))
-      throw errors.invalidObjectState(src.storage_class);
+    checkReadable(src, now);
     checkCopyConditions(src, input);
     const written = writeObject(tx, ctx.cloud.ids, bucket.name, key, {
       blob: src.blob,

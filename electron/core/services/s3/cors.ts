@@ -10,6 +10,7 @@ import type { CorsRequest, CorsSupport } from '../../service';
 import { wildcardMatch } from './access';
 import { readBucketConfig } from './bucket-config';
 import { configErrors, errors } from './errors';
+import { bucketNamed } from './buckets';
 import type { BucketRow } from './schema';
 
 /** `/bucket/key…` → bucket and key (decoded); no key for the bucket itself. */
@@ -56,7 +57,7 @@ function ruleHeaders(rule: S3.CORSRule, origin: string): Record<string, string> 
 }
 
 function findBucketRow(cloud: Cloud, name: string | undefined): BucketRow | undefined {
-  return name ? cloud.store.get<BucketRow>('SELECT * FROM s3_buckets WHERE name = ?', [name]) : undefined;
+  return name ? bucketNamed(cloud.store, name) : undefined;
 }
 
 export const s3Cors: CorsSupport = {

@@ -8,7 +8,8 @@ import type * as S3 from '@aws-sdk/client-s3';
 import type { Cloud } from '../../cloud';
 import { readBucketConfig } from './bucket-config';
 import { notifyObjectEvent } from './notifications';
-import type { BucketRow, ObjectRow, UploadRow, VersionRow } from './schema';
+import { bucketNamed } from './buckets';
+import type { ObjectRow, UploadRow, VersionRow } from './schema';
 import { tagsOf } from './tagging';
 import { removeObject, updateVersion } from './versions';
 
@@ -248,7 +249,7 @@ export class LifecycleScheduler {
       const outcome = await runLifecycle(this.cloud, at);
       if (outcome.released.length > 0) this.release(outcome.released);
       for (const e of outcome.events) {
-        const bucket = this.cloud.store.get<BucketRow>('SELECT * FROM s3_buckets WHERE name = ?', [e.bucket]);
+        const bucket = bucketNamed(this.cloud.store, e.bucket);
         if (!bucket) continue;
         const { bucket: _name, eventName, ...object } = e;
         notifyObjectEvent(this.cloud, {

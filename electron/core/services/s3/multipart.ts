@@ -12,17 +12,18 @@ import { findBucket, owner } from './buckets';
 import { errors } from './errors';
 import { checkCopyConditions, parseCopySource } from './copy';
 import { objectEvent } from './notifications';
-import { ARCHIVE_CLASSES, checkKey, expectedMd5, objectOptions, storedAttributes } from './objects';
+import { checkKey, expectedMd5, objectOptions, storedAttributes } from './objects';
 import {
   checksumFields,
   checksumMember,
+  combineFullObject,
   compositeChecksum,
   multipartChecksumType,
   type ChecksumAlgorithm,
   type Checksums,
 } from './checksums';
 import type { PartRow, StoredChecksum, UploadRow } from './schema';
-import { restoredNow } from './restore';
+import { checkReadable } from './restore';
 import { findVersion, writeObject } from './versions';
 
 /** Every part but the last must be at least this large. */
@@ -192,8 +193,7 @@ export async function uploadPartCopy(
   const source = parseCopySource(input.CopySource);
   const sourceBucket = findBucket(ctx, source.bucket);
   const src = findVersion(ctx.cloud.store, sourceBucket.name, checkKey(source.key), source.versionId);
-  if (ARCHIVE_CLASSES.has(src.storage_class) && !restoredNow(src, ctx.cloud.clock.now()))
-    throw errors.invalidObjectState(src.storage_class);
+  checkReadable(src, ctx.cloud.clock.now());
   checkCopyConditions(src, input);
   const range = copyRange(input.CopySourceRange, src.size);
   const rt = s3Runtime(ctx.cloud);
@@ -224,21 +224,28 @@ function computed(plan: ReturnType<typeof multipartChecksumType>): ChecksumAlgor
 }
 
 /**
- * The completed object's checksum: FULL_OBJECT is the checksum of the whole body (computed as the
- * parts were joined); COMPOSITE is the checksum of the parts' checksums, with `-N`.
+ * The completed object's checksum: FULL_OBJECT is the CRC of the whole body, combined from the
+ * parts'; COMPOSITE is the checksum of the parts' checksums, with `-N`.
  */
 function objectChecksum(
   plan: ReturnType<typeof multipartChecksumType>,
   parts: PartRow[],
-  whole: string | undefined,
 ): StoredChecksum | undefined {
   if (!plan.requested) return undefined;
-  if (plan.type === 'FULL_OBJECT')
-    return whole ? { algorithm: plan.algorithm, type: 'FULL_OBJECT', value: whole } : undefined;
   const values = parts.map(
     (p) => (p.checksums ? (JSON.parse(p.checksums) as Checksums) : {})[plan.algorithm],
   );
   if (values.some((v) => v === undefined)) return undefined;
+  // FULL_OBJECT types are CRCs, which combine from the parts' without reading the bytes again.
+  if (plan.type === 'FULL_OBJECT')
+    return {
+      algorithm: plan.algorithm,
+      type: 'FULL_OBJECT',
+      value: combineFullObject(
+        plan.algorithm,
+        parts.map((p, i) => ({ checksum: values[i]!, size: p.size })),
+      ),
+    };
   return {
     algorithm: plan.algorithm,
     type: 'COMPOSITE',
@@ -288,8 +295,8 @@ export async function completeMultipartUpload(
       .digest('hex') + `-${parts.length}`;
   const rt = s3Runtime(ctx.cloud);
   const plan = uploadChecksum(upload);
-  const body = await rt.put(concatenate(rt, parts), { compute: computed(plan) });
-  const checksum = objectChecksum(plan, parts, body.checksums[plan.algorithm]);
+  const body = await rt.put(concatenate(rt, parts));
+  const checksum = objectChecksum(plan, parts);
   const { written, partBlobs } = await ctx.cloud.store
     .write((tx) => {
       if (!tx.get('SELECT 1 AS x FROM s3_uploads WHERE upload_id = ?', [upload.upload_id]))

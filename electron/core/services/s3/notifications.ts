@@ -14,6 +14,7 @@ import type { Cloud } from '../../cloud';
 import type { Principal } from '../../kernel/accounts';
 import type { OperationContext } from '../../service';
 import { readBucketConfig } from './bucket-config';
+import { s3RequestIdHeaders, type S3RequestIds } from './request-ids';
 import type { BucketRow } from './schema';
 
 /** Topic on the event bus for every notification S3 sends. */
@@ -53,7 +54,7 @@ export interface S3EventRecord {
   eventName: string;
   userIdentity: { principalId: string };
   requestParameters: { sourceIPAddress: string };
-  responseElements: { 'x-amz-request-id': string; 'x-amz-id-2': string };
+  responseElements: S3RequestIds;
   s3: {
     s3SchemaVersion: '1.0';
     configurationId: string;
@@ -201,14 +202,6 @@ export function eventVersionFor(eventName: string): string {
   )
     return '2.3';
   return '2.1';
-}
-
-/** `x-amz-request-id` and `x-amz-id-2` as the gateway answers them for a request ID (wire-options.ts). */
-export function s3RequestIdHeaders(requestId: string): { 'x-amz-request-id': string; 'x-amz-id-2': string } {
-  return {
-    'x-amz-request-id': requestId.replace(/-/g, '').slice(0, 16).toUpperCase(),
-    'x-amz-id-2': Buffer.from(requestId).toString('base64'),
-  };
 }
 
 /**

@@ -7,7 +7,7 @@ import { findBucket } from './buckets';
 import { errors } from './errors';
 import { objectEvent } from './notifications';
 import { checkObjectAcl } from './object-acl';
-import { restoredNow, restoreHeader } from './restore';
+import { checkReadable, restoreHeader } from './restore';
 import { checksumFields } from './checksums';
 import type { BucketRow, ObjectRow, StoredChecksum, StoredHeaders } from './schema';
 import { tagsFromHeader } from './tagging';
@@ -79,9 +79,6 @@ const STORAGE_CLASSES = new Set<string>([
   'DEEP_ARCHIVE',
   'GLACIER_IR',
 ]);
-
-/** Classes whose objects must be restored before they can be read. */
-export const ARCHIVE_CLASSES = new Set<string>(['GLACIER', 'DEEP_ARCHIVE']);
 
 type ObjectOptionInput = Pick<S3.PutObjectRequest, 'StorageClass' | 'Tagging' | 'ACL'>;
 
@@ -269,8 +266,7 @@ function read(
   checkConditions(row, input);
   // Archived objects have no readable body until restored; HEAD still describes them.
   const now = ctx.cloud.clock.now();
-  if (method === 'GET' && ARCHIVE_CLASSES.has(row.storage_class) && !restoredNow(row, now))
-    throw errors.invalidObjectState(row.storage_class);
+  if (method === 'GET') checkReadable(row, now);
   const range = parseRange(input.Range, row.size);
   const versioned = row.version_id !== 'null' || versioningOf(ctx.cloud.store, bucket.name) !== 'Unversioned';
   const out = describe(row, versioned);

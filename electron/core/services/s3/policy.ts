@@ -198,7 +198,7 @@ function validateStatement(s: PolicyStatement, bucket: string): void {
   }
 }
 
-/** Parse and check a policy document as S3 does; answers the parsed document. */
+/** Parse and check a bucket policy's text as S3 does; answers the parsed policy. */
 export function validatePolicy(text: string, bucket: string): PolicyDocument {
   if (!text.startsWith('{')) throw malformed("Policies must be valid JSON and the first byte must be '{'");
   let doc: unknown;

@@ -9,7 +9,7 @@ import { AwsError } from '../../kernel/errors';
 import type { OperationContext } from '../../service';
 import { findBucket } from './buckets';
 import { errors } from './errors';
-import { ARCHIVE_CLASSES, checkKey } from './objects';
+import { checkKey } from './objects';
 import type { ObjectRow } from './schema';
 import { findVersion, updateVersion } from './versions';
 
@@ -23,6 +23,9 @@ const RETRIEVAL_MS: Record<string, Partial<Record<string, number>>> = {
   DEEP_ARCHIVE: { Standard: 12 * HOUR, Bulk: 48 * HOUR },
 };
 
+/** Classes whose objects must be restored before they can be read. */
+export const ARCHIVE_CLASSES = new Set<string>(['GLACIER', 'DEEP_ARCHIVE']);
+
 export interface RestoreState {
   /** When the restored copy is readable. */
   readyAt: number;
@@ -35,11 +38,17 @@ function expiresAt(state: RestoreState): number {
   return Math.ceil((state.readyAt + state.days * DAY) / DAY) * DAY;
 }
 
-/** Is an archived version readable now (restored and not expired)? */
-export function restoredNow(row: Pick<ObjectRow, 'restore'>, now: number): boolean {
+/** Can the version's bytes be read now: not archived, or restored and not yet expired? */
+export function readableNow(row: Pick<ObjectRow, 'storage_class' | 'restore'>, now: number): boolean {
+  if (!ARCHIVE_CLASSES.has(row.storage_class)) return true;
   if (!row.restore) return false;
   const state = JSON.parse(row.restore) as RestoreState;
   return state.readyAt <= now && now < expiresAt(state);
+}
+
+/** GetObject, copy sources: an archived version that is not restored is InvalidObjectState. */
+export function checkReadable(row: Pick<ObjectRow, 'storage_class' | 'restore'>, now: number): void {
+  if (!readableNow(row, now)) throw errors.invalidObjectState(row.storage_class);
 }
 
 /** The `x-amz-restore` header HEAD and GET answer with, if a restore was asked for. */

@@ -9,20 +9,38 @@ import { configErrors } from './errors';
 import { checkKey } from './objects';
 import { findVersion, updateVersion } from './versions';
 
-const MAX_OBJECT_TAGS = 10;
+/** Letters, spaces, digits and `_ . : / = + - @`: the characters S3 allows in tags. */
+const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 
-/** S3's tag rules: at most 10 per object, keys up to 128 characters, values up to 256, keys unique. */
-export function validateTags(tags: S3.Tag[], max = MAX_OBJECT_TAGS): S3.Tag[] {
-  if (tags.length > max) throw configErrors.invalidTag(`Object tags cannot be greater than ${max}`);
+/** What differs between buckets' and objects' tags: the limit and two of S3's messages. */
+interface TagRules {
+  max: number;
+  tooMany: string;
+  /** The answer to a key starting with `aws:`. */
+  reserved: string;
+}
+
+const OBJECT_TAGS: TagRules = {
+  max: 10,
+  tooMany: 'Object tags cannot be greater than 10',
+  reserved: 'Your TagKey cannot be prefixed with aws:',
+};
+
+/**
+ * S3's tag rules, for buckets and objects alike: keys of 1–128 and values of up to 256 UTF-16
+ * code units in the allowed characters, no `aws:` keys, keys unique.
+ */
+export function validateTags(tags: S3.Tag[], rules: TagRules = OBJECT_TAGS): S3.Tag[] {
+  if (tags.length > rules.max) throw configErrors.invalidTag(rules.tooMany);
   const seen = new Set<string>();
   for (const t of tags) {
     const key = t.Key ?? '';
     const value = t.Value ?? '';
-    if (key.length === 0 || [...key].length > 128)
+    if (key.length === 0 || key.length > 128 || !TAG_TEXT.test(key))
       throw configErrors.invalidTag('The TagKey you have provided is invalid');
-    if ([...value].length > 256) throw configErrors.invalidTag('The TagValue you have provided is invalid');
-    if (key.toLowerCase().startsWith('aws:'))
-      throw configErrors.invalidTag('Your TagKey cannot be prefixed with aws:');
+    if (value.length > 256 || !TAG_TEXT.test(value))
+      throw configErrors.invalidTag('The TagValue you have provided is invalid');
+    if (key.toLowerCase().startsWith('aws:')) throw configErrors.invalidTag(rules.reserved);
     if (seen.has(key)) throw configErrors.invalidTag('Cannot provide multiple Tags with the same key');
     seen.add(key);
   }

@@ -5,9 +5,9 @@
  * network (`curl` on an instance) — each an adapter that hands over method, path and headers.
  *
  * As on AWS: GET and HEAD only, never signed, so every object served must be readable by anyone
- * (bucket policy, ACL, public access block — `access.ts` decides); the index document answers
+ * (bucket policy, ACL, public access block — `access.ts` decides); the IndexDocument answers
  * `/` and every "folder" (`/docs/`), a folder named without its slash is redirected to it (302),
- * the error document answers 4xx errors with their status, and otherwise S3's own HTML error
+ * the ErrorDocument answers 4xx errors with their status, and otherwise S3's own HTML error
  * pages do. Whole-site redirects (RedirectAllRequestsTo), routing rules (key prefix and/or
  * returned error code) and per-object redirects (`x-amz-website-redirect-location`) answer
  * with a Location. Objects carry Content-Type, ETag, Last-Modified, ranges and conditional
@@ -19,7 +19,10 @@ import { isAwsError } from '../../kernel/errors';
 import { anonymousAllowed } from './access';
 import { s3Runtime } from './bodies';
 import { readBucketConfig } from './bucket-config';
-import { ARCHIVE_CLASSES, failedCondition, parseRange } from './objects';
+import { s3RequestIdHeaders, type S3RequestIds } from './request-ids';
+import { failedCondition, parseRange } from './objects';
+import { readableNow } from './restore';
+import { bucketNamed } from './buckets';
 import type { BucketRow, ObjectRow, StoredHeaders } from './schema';
 import { websiteHostName } from '../../../contract/s3-website';
 
@@ -76,18 +79,14 @@ export async function serveWebsite(cloud: Cloud, req: WebsiteRequest): Promise<W
 }
 
 class Site {
-  private readonly ids: Record<string, string>;
+  private readonly ids: S3RequestIds;
   private readonly head: boolean;
 
   constructor(
     private readonly cloud: Cloud,
     private readonly req: WebsiteRequest,
   ) {
-    const id = cloud.ids.requestId();
-    this.ids = {
-      'x-amz-request-id': id.replace(/-/g, '').slice(0, 16).toUpperCase(),
-      'x-amz-id-2': Buffer.from(id).toString('base64'),
-    };
+    this.ids = s3RequestIdHeaders(cloud.ids.requestId());
     this.head = req.method.toUpperCase() === 'HEAD';
   }
 
@@ -96,7 +95,7 @@ class Site {
     const method = req.method.toUpperCase();
     // The bare endpoint names no bucket: AWS sends visitors to S3's product page.
     if (!req.bucket) return this.redirect(301, 'https://aws.amazon.com/s3/');
-    const bucket = this.cloud.store.get<BucketRow>('SELECT * FROM s3_buckets WHERE name = ?', [req.bucket]);
+    const bucket = bucketNamed(this.cloud.store, req.bucket);
     if (!bucket)
       return this.error({
         status: 404,
@@ -171,7 +170,7 @@ class Site {
     return this.failed(bucket, config, requested, failure);
   }
 
-  /** A 4xx from the bucket's content: routing rules on the code, then the error document. */
+  /** A 4xx from the bucket's content: routing rules on the code, then the ErrorDocument. */
   private async failed(
     bucket: BucketRow,
     config: S3.WebsiteConfiguration,
@@ -227,7 +226,7 @@ class Site {
     const stored = JSON.parse(row.headers) as StoredHeaders;
     if (stored.WebsiteRedirectLocation) return this.redirect(301, stored.WebsiteRedirectLocation);
     const h = this.req.headers;
-    if (ARCHIVE_CLASSES.has(row.storage_class))
+    if (!readableNow(row, this.cloud.clock.now()))
       return this.error({
         status: 403,
         code: 'InvalidObjectState',
@@ -319,15 +318,15 @@ class Site {
     return this.redirect(status, `${protocol}://${host}/${encodeKey(key)}`);
   }
 
-  private redirect(status: number, location: string): WebsiteResponse {
+  private redirect(status: number, target: string): WebsiteResponse {
     return {
       status,
-      headers: { ...this.ids, location, 'content-length': '0', server: 'AmazonS3' },
+      headers: { ...this.ids, location: target, 'content-length': '0', server: 'AmazonS3' },
       body: empty(),
     };
   }
 
-  /** S3's HTML error page; `docFailure` adds why the custom error document could not be served. */
+  /** S3's HTML error page; `docFailure` adds why the custom ErrorDocument could not be served. */
   private error(e: SiteError, docFailure?: SiteError): WebsiteResponse {
     const title = `${e.status} ${REASONS[e.status] ?? 'Error'}`;
     const items = (x: SiteError, ids: boolean) =>

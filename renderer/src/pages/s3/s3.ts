@@ -61,11 +61,6 @@ export function bucketNameProblem(name: string): string | null {
   return null;
 }
 
-/** The website endpoint AWS gives a bucket (the dash form, as most Regions use). */
-export function websiteEndpoint(bucket: string, region: string): string {
-  return `http://${bucket}.s3-website-${region}.amazonaws.com`;
-}
-
 export function objectUrl(bucket: string, region: string, key: string): string {
   return `https://${bucket}.s3.${region}.amazonaws.com/${key.split('/').map(encodeURIComponent).join('/')}`;
 }
