@@ -4,6 +4,8 @@
  * WebSocket. A service's operation table in electron/core is checked against this map, and
  * the console's typed `aws.call()` uses it. Types only.
  */
+import type * as DDB from '@aws-sdk/client-dynamodb';
+import type * as DDBS from '@aws-sdk/client-dynamodb-streams';
 import type * as EC2 from '@aws-sdk/client-ec2';
 import type * as S3 from '@aws-sdk/client-s3';
 import type * as STS from '@aws-sdk/client-sts';
@@ -172,7 +174,37 @@ export interface AwsApi {
       S3.NotificationConfiguration,
     ];
   };
-  dynamodb: Record<never, never>;
+  dynamodb: {
+    // tables
+    CreateTable: [DDB.CreateTableInput, DDB.CreateTableOutput];
+    DescribeTable: [DDB.DescribeTableInput, DDB.DescribeTableOutput];
+    ListTables: [DDB.ListTablesInput, DDB.ListTablesOutput];
+    UpdateTable: [DDB.UpdateTableInput, DDB.UpdateTableOutput];
+    DeleteTable: [DDB.DeleteTableInput, DDB.DeleteTableOutput];
+    UpdateTimeToLive: [DDB.UpdateTimeToLiveInput, DDB.UpdateTimeToLiveOutput];
+    DescribeTimeToLive: [DDB.DescribeTimeToLiveInput, DDB.DescribeTimeToLiveOutput];
+    DescribeLimits: [DDB.DescribeLimitsInput, DDB.DescribeLimitsOutput];
+    TagResource: [DDB.TagResourceInput, Empty];
+    UntagResource: [DDB.UntagResourceInput, Empty];
+    ListTagsOfResource: [DDB.ListTagsOfResourceInput, DDB.ListTagsOfResourceOutput];
+    // items
+    PutItem: [DDB.PutItemInput, DDB.PutItemOutput];
+    GetItem: [DDB.GetItemInput, DDB.GetItemOutput];
+    UpdateItem: [DDB.UpdateItemInput, DDB.UpdateItemOutput];
+    DeleteItem: [DDB.DeleteItemInput, DDB.DeleteItemOutput];
+    BatchGetItem: [DDB.BatchGetItemInput, DDB.BatchGetItemOutput];
+    BatchWriteItem: [DDB.BatchWriteItemInput, DDB.BatchWriteItemOutput];
+    TransactWriteItems: [DDB.TransactWriteItemsInput, DDB.TransactWriteItemsOutput];
+    TransactGetItems: [DDB.TransactGetItemsInput, DDB.TransactGetItemsOutput];
+    Query: [DDB.QueryInput, DDB.QueryOutput];
+    Scan: [DDB.ScanInput, DDB.ScanOutput];
+  };
+  dynamodbstreams: {
+    ListStreams: [DDBS.ListStreamsInput, DDBS.ListStreamsOutput];
+    DescribeStream: [DDBS.DescribeStreamInput, DDBS.DescribeStreamOutput];
+    GetShardIterator: [DDBS.GetShardIteratorInput, DDBS.GetShardIteratorOutput];
+    GetRecords: [DDBS.GetRecordsInput, DDBS.GetRecordsOutput];
+  };
   lambda: Record<never, never>;
   route53: Record<never, never>;
 }

@@ -29,7 +29,9 @@ export class ServiceRouter {
     private readonly catalogue: Catalogue,
   ) {
     for (const s of services) {
-      this.bySigningName.set(s.signingName, s);
+      // DynamoDB Streams signs as "dynamodb" too: the first service of a signing name keeps it
+      // (the streams API is found by its X-Amz-Target or its host name).
+      if (!this.bySigningName.has(s.signingName)) this.bySigningName.set(s.signingName, s);
       this.byPrefix.set(s.endpointPrefix, s);
     }
   }

@@ -19,6 +19,11 @@ export class AwsError extends Error {
   readonly status: number;
   readonly fields: Record<string, string>;
   readonly headers: Record<string, string>;
+  /**
+   * Structured members of the error shape that json protocols write as the model says
+   * (DynamoDB's CancellationReasons, the Item of a failed condition).
+   */
+  extra?: Record<string, unknown>;
 
   constructor(code: string, message: string, options: AwsErrorOptions = {}) {
     super(message);

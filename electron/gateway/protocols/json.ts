@@ -175,7 +175,10 @@ export class JsonCodec implements ProtocolCodec {
 
   encodeError(_req: GatewayRequest, error: AwsError, requestId: string): WireResponse {
     const type = this.wire.jsonErrorType ? this.wire.jsonErrorType(error.code) : error.code;
-    const body = JSON.stringify({ __type: type, message: error.message, ...error.fields });
+    // The minified models carry no error shapes: extra members follow the protocol's own rules
+    // (bytes as base64, instants as epoch seconds).
+    const extra = error.extra ? (plainJson(error.extra) as Record<string, unknown>) : {};
+    const body = JSON.stringify({ __type: type, message: error.message, ...error.fields, ...extra });
     return { status: error.status, headers: { ...this.headers(requestId, body), ...error.headers }, body };
   }
 
@@ -187,6 +190,18 @@ export class JsonCodec implements ProtocolCodec {
     if (this.wire.crc32) headers['x-amz-crc32'] = String(crc32(body));
     return headers;
   }
+}
+
+function plainJson(value: unknown): unknown {
+  if (value instanceof Uint8Array) return toBase64(value);
+  if (value instanceof Date) return value.getTime() / 1000;
+  if (Array.isArray(value)) return value.map(plainJson);
+  if (isObject(value)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = plainJson(v);
+    return out;
+  }
+  return value;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

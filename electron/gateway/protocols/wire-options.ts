@@ -28,6 +28,10 @@ export const WIRE_OPTIONS: Record<string, WireOptions> = {
     jsonErrorType: (code) => `com.amazonaws.dynamodb.v20120810#${code}`,
     crc32: true,
   },
+  dynamodbstreams: {
+    jsonErrorType: (code) => `com.amazonaws.dynamodb.v20120810#${code}`,
+    crc32: true,
+  },
   s3: {
     xmlErrorStyle: 's3',
     xmlNamespace: 'http://s3.amazonaws.com/doc/2006-03-01/',

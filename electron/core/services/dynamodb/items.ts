@@ -1,0 +1,219 @@
+/** PutItem, GetItem, UpdateItem, DeleteItem. */
+import type * as DDB from '@aws-sdk/client-dynamodb';
+import type { OperationContext } from '../../service';
+import type { Item } from './attribute-value';
+import { capacityMode, consumed, spent } from './capacity';
+import { itemTable } from './catalog';
+import { checkTableName } from './constraints';
+import { validation } from './errors';
+import { applyUpdate, expressionContext, project, type ExpressionContext } from './expressions';
+import { readItem } from './item-store';
+import { itemSize, readUnits } from './item-size';
+import { returnValuesOf, runWrite, type PlannedWrite } from './item-write';
+import { storedKey } from './stored-item';
+import { keyNames, type TableMeta } from './table-meta';
+import { validateItem, validateItemKeys, validateKey } from './validate-values';
+
+type Raw = Record<string, unknown>;
+
+export function tableKeySchema(meta: TableMeta) {
+  return meta.range ? [meta.hash, meta.range] : [meta.hash];
+}
+
+/** The request's expression attributes; checked once every expression of the request is parsed. */
+export function contextOf(input: {
+  ExpressionAttributeNames?: Record<string, string>;
+  ExpressionAttributeValues?: Record<string, unknown>;
+}): ExpressionContext {
+  return expressionContext({
+    names: input.ExpressionAttributeNames,
+    values: input.ExpressionAttributeValues,
+  });
+}
+
+function returnOnFailure(value: string | undefined): boolean {
+  if (value === undefined || value === 'NONE') return false;
+  if (value === 'ALL_OLD') return true;
+  throw validation(
+    `1 validation error detected: Value '${value}' at 'returnValuesOnConditionCheckFailure' failed to satisfy constraint: Member must satisfy enum value set: [ALL_OLD, NONE]`,
+  );
+}
+
+/** The parts of a Put every write path (PutItem, BatchWriteItem, TransactWriteItems) shares. */
+export function planPut(
+  ctx: OperationContext,
+  input: {
+    TableName?: string;
+    Item?: Raw;
+    ConditionExpression?: string;
+    ReturnValuesOnConditionCheckFailure?: string;
+  },
+  expressions: ExpressionContext,
+): PlannedWrite {
+  const condition = input.ConditionExpression
+    ? expressions.condition(input.ConditionExpression, 'ConditionExpression')
+    : undefined;
+  const item = validateItem(input.Item ?? {});
+  const meta = itemTable(ctx, input.TableName);
+  validateItemKeys(item, tableKeySchema(meta));
+  return {
+    kind: 'Put',
+    meta,
+    key: storedKey(meta, item),
+    ...(condition ? { condition } : {}),
+    apply: () => item,
+    returnOldOnFailure: returnOnFailure(input.ReturnValuesOnConditionCheckFailure),
+  };
+}
+
+export function planDelete(
+  ctx: OperationContext,
+  input: {
+    TableName?: string;
+    Key?: Raw;
+    ConditionExpression?: string;
+    ReturnValuesOnConditionCheckFailure?: string;
+  },
+  expressions: ExpressionContext,
+): PlannedWrite {
+  const condition = input.ConditionExpression
+    ? expressions.condition(input.ConditionExpression, 'ConditionExpression')
+    : undefined;
+  const meta = itemTable(ctx, input.TableName);
+  const key = validateKey(input.Key ?? {}, tableKeySchema(meta));
+  return {
+    kind: 'Delete',
+    meta,
+    key: storedKey(meta, key),
+    ...(condition ? { condition } : {}),
+    apply: () => undefined,
+    returnOldOnFailure: returnOnFailure(input.ReturnValuesOnConditionCheckFailure),
+  };
+}
+
+export function planUpdate(
+  ctx: OperationContext,
+  input: {
+    TableName?: string;
+    Key?: Raw;
+    UpdateExpression?: string;
+    ConditionExpression?: string;
+    ReturnValuesOnConditionCheckFailure?: string;
+  },
+  expressions: ExpressionContext,
+): PlannedWrite & { paths: (string | number)[][] } {
+  const plan = input.UpdateExpression !== undefined ? expressions.update(input.UpdateExpression) : undefined;
+  const condition = input.ConditionExpression
+    ? expressions.condition(input.ConditionExpression, 'ConditionExpression')
+    : undefined;
+  const meta = itemTable(ctx, input.TableName);
+  const key = validateKey(input.Key ?? {}, tableKeySchema(meta));
+  for (const name of plan?.attributes ?? [])
+    if (keyNames(meta).includes(name))
+      throw validation(
+        `One or more parameter values were invalid: Cannot update attribute ${name}. This attribute is part of the key`,
+      );
+  return {
+    kind: 'Update',
+    meta,
+    key: storedKey(meta, key),
+    ...(condition ? { condition } : {}),
+    // An update of a missing item creates it from its key.
+    apply: (old) => (plan ? applyUpdate(old ?? { ...key }, plan).item : (old ?? { ...key })),
+    returnOldOnFailure: returnOnFailure(input.ReturnValuesOnConditionCheckFailure),
+    paths: plan?.paths ?? [],
+  };
+}
+
+export async function putItem(ctx: OperationContext, input: DDB.PutItemInput): Promise<DDB.PutItemOutput> {
+  checkTableName(input.TableName);
+  const returnValues = returnValuesOf(input.ReturnValues, ['NONE', 'ALL_OLD']);
+  const mode = capacityMode(input.ReturnConsumedCapacity);
+  const expressions = contextOf(input);
+  const w = planPut(ctx, input, expressions);
+  expressions.assertAllUsed();
+  const now = ctx.cloud.clock.now();
+  const result = await ctx.cloud.store.write((tx) => runWrite(tx, w, now));
+  const out: DDB.PutItemOutput = {};
+  if (returnValues === 'ALL_OLD' && result.old)
+    out.Attributes = result.old.item as DDB.PutItemOutput['Attributes'];
+  const cc = consumed(w.meta, result.capacity, mode);
+  if (cc) out.ConsumedCapacity = cc;
+  return out;
+}
+
+export async function deleteItem(
+  ctx: OperationContext,
+  input: DDB.DeleteItemInput,
+): Promise<DDB.DeleteItemOutput> {
+  checkTableName(input.TableName);
+  const returnValues = returnValuesOf(input.ReturnValues, ['NONE', 'ALL_OLD']);
+  const mode = capacityMode(input.ReturnConsumedCapacity);
+  const expressions = contextOf(input);
+  const w = planDelete(ctx, input, expressions);
+  expressions.assertAllUsed();
+  const now = ctx.cloud.clock.now();
+  const result = await ctx.cloud.store.write((tx) => runWrite(tx, w, now));
+  const out: DDB.DeleteItemOutput = {};
+  if (returnValues === 'ALL_OLD' && result.old)
+    out.Attributes = result.old.item as DDB.DeleteItemOutput['Attributes'];
+  const cc = consumed(w.meta, result.capacity, mode);
+  if (cc) out.ConsumedCapacity = cc;
+  return out;
+}
+
+export async function updateItem(
+  ctx: OperationContext,
+  input: DDB.UpdateItemInput,
+): Promise<DDB.UpdateItemOutput> {
+  checkTableName(input.TableName);
+  const returnValues = returnValuesOf(input.ReturnValues, [
+    'NONE',
+    'ALL_OLD',
+    'UPDATED_OLD',
+    'ALL_NEW',
+    'UPDATED_NEW',
+  ]);
+  const mode = capacityMode(input.ReturnConsumedCapacity);
+  const expressions = contextOf(input);
+  const w = planUpdate(ctx, input, expressions);
+  expressions.assertAllUsed();
+  const now = ctx.cloud.clock.now();
+  const result = await ctx.cloud.store.write((tx) => runWrite(tx, w, now));
+  const out: DDB.UpdateItemOutput = {};
+  let attributes: Item | undefined;
+  if (returnValues === 'ALL_OLD') attributes = result.old?.item;
+  else if (returnValues === 'ALL_NEW') attributes = result.next;
+  else if (returnValues === 'UPDATED_OLD')
+    attributes = result.old ? project(result.old.item, w.paths) : undefined;
+  else if (returnValues === 'UPDATED_NEW')
+    attributes = result.next ? project(result.next, w.paths) : undefined;
+  if (attributes && Object.keys(attributes).length > 0)
+    out.Attributes = attributes as DDB.UpdateItemOutput['Attributes'];
+  const cc = consumed(w.meta, result.capacity, mode);
+  if (cc) out.ConsumedCapacity = cc;
+  return out;
+}
+
+export function getItem(ctx: OperationContext, input: DDB.GetItemInput): DDB.GetItemOutput {
+  checkTableName(input.TableName);
+  const mode = capacityMode(input.ReturnConsumedCapacity);
+  const expressions = contextOf(input);
+  const projection =
+    input.ProjectionExpression !== undefined ? expressions.projection(input.ProjectionExpression) : undefined;
+  expressions.assertAllUsed();
+  const meta = itemTable(ctx, input.TableName);
+  const key = validateKey((input.Key ?? {}) as Raw, tableKeySchema(meta));
+  const found = readItem(ctx.cloud.store, meta.id, storedKey(meta, key));
+  const out: DDB.GetItemOutput = {};
+  if (found)
+    out.Item = (projection ? project(found.item, projection) : found.item) as DDB.GetItemOutput['Item'];
+  if (mode !== 'NONE') {
+    const used = spent(true);
+    used.table = readUnits(found?.size ?? 0, input.ConsistentRead === true);
+    out.ConsumedCapacity = consumed(meta, used, mode);
+  }
+  return out;
+}
+
+export { itemSize };

@@ -1,0 +1,446 @@
+/**
+ * Query and Scan: range reads on the store's key order, a batch of rows at a time, stopping at
+ * Limit evaluated items or 1 MB read — never a load of the table. Global indexes return their
+ * projection; local indexes and the table return whole items (then the projection expression).
+ */
+import type * as DDB from '@aws-sdk/client-dynamodb';
+import type { OperationContext } from '../../service';
+import type { AttributeValue, Item } from './attribute-value';
+import { capacityMode, consumed, spent } from './capacity';
+import { itemTable } from './catalog';
+import { checkTableName, Constraints, TABLE_NAME_PATTERN } from './constraints';
+import { invalidParameter, validation } from './errors';
+import { evaluate, project, type Condition, type ProjectionPath } from './expressions';
+import { indexProjection } from './item-store';
+import { readUnits } from './item-size';
+import { contextOf, tableKeySchema } from './items';
+import { encodeKey, partitionHash, prefixUpperBound, segmentRange } from './key-codec';
+import { parseItem, storedKey } from './stored-item';
+import { indexStatus, liveIndexes, type IndexMeta, type KeySchema, type TableMeta } from './table-meta';
+import { validateKey } from './validate-values';
+
+const PAGE_BYTES = 1024 * 1024;
+const BATCH = 200;
+
+type Select = 'ALL_ATTRIBUTES' | 'ALL_PROJECTED_ATTRIBUTES' | 'SPECIFIC_ATTRIBUTES' | 'COUNT';
+
+interface Source {
+  meta: TableMeta;
+  index?: IndexMeta;
+  /** The key schema rows are ordered by. */
+  schema: KeySchema;
+}
+
+function sourceOf(
+  ctx: OperationContext,
+  tableName: string | undefined,
+  indexName: string | undefined,
+  consistent: boolean,
+): Source {
+  const meta = itemTable(ctx, tableName);
+  if (indexName === undefined) return { meta, schema: meta };
+  const now = ctx.cloud.clock.now();
+  const index = liveIndexes(meta, now).find((i) => i.name === indexName && i.status !== 'DELETING');
+  if (!index) throw validation(`The table does not have the specified index: ${indexName}`);
+  if (index.kind === 'global' && indexStatus(index, now) === 'CREATING')
+    throw validation(`Cannot read from backfilling global secondary index: ${indexName}`);
+  if (index.kind === 'global' && consistent)
+    throw validation('Consistent reads are not supported on global secondary indexes');
+  return { meta, index, schema: index };
+}
+
+function checkSelect(
+  source: Source,
+  select: string | undefined,
+  hasProjection: boolean,
+  operation: 'Query' | 'Scan',
+): Select {
+  if (
+    select !== undefined &&
+    !['ALL_ATTRIBUTES', 'ALL_PROJECTED_ATTRIBUTES', 'SPECIFIC_ATTRIBUTES', 'COUNT'].includes(select)
+  )
+    throw validation(
+      `1 validation error detected: Value '${select}' at 'select' failed to satisfy constraint: Member must satisfy enum value set: [SPECIFIC_ATTRIBUTES, COUNT, ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES]`,
+    );
+  if (hasProjection && select !== undefined && select !== 'SPECIFIC_ATTRIBUTES')
+    throw validation(`Cannot specify the ProjectionExpression when choosing to get ${select}`);
+  if (select === 'SPECIFIC_ATTRIBUTES' && !hasProjection)
+    throw validation(
+      'Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES',
+    );
+  if (select === 'ALL_PROJECTED_ATTRIBUTES' && !source.index)
+    throw validation('ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName');
+  if (
+    select === 'ALL_ATTRIBUTES' &&
+    source.index?.kind === 'global' &&
+    source.index.projection.type !== 'ALL'
+  )
+    throw validation(
+      `One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not supported for global secondary index ${source.index.name} because its projection type is not ALL`,
+    );
+  void operation;
+  return (
+    (select as Select | undefined) ??
+    (hasProjection ? 'SPECIFIC_ATTRIBUTES' : source.index ? 'ALL_PROJECTED_ATTRIBUTES' : 'ALL_ATTRIBUTES')
+  );
+}
+
+/** The key names of a LastEvaluatedKey / ExclusiveStartKey: the table's, plus the index's. */
+function startKeySchema(source: Source) {
+  const out = [...tableKeySchema(source.meta)];
+  if (source.index) {
+    for (const k of [source.index.hash, source.index.range])
+      if (k && !out.some((o) => o.name === k.name)) out.push(k);
+  }
+  return out;
+}
+
+interface Row {
+  /** Table row key. */
+  hash: number;
+  pk: Uint8Array;
+  sk: Uint8Array;
+  /** Index row key (index reads only). */
+  ihash?: number;
+  ipk?: Uint8Array;
+  isk?: Uint8Array;
+  item: string;
+  size: number;
+}
+
+interface Page {
+  items: Item[];
+  count: number;
+  scanned: number;
+  bytes: number;
+  last?: Item;
+}
+
+/**
+ * Walks rows from a cursor, evaluating each, until Limit items were evaluated or 1 MB read.
+ * `fetch(after, n)` returns the next n rows after the cursor row (undefined: from the start).
+ */
+function walk(
+  source: Source,
+  fetch: (after: Row | undefined, n: number) => Row[],
+  start: Row | undefined,
+  limit: number | undefined,
+  filter: Condition | undefined,
+  shape: (item: Item) => Item | undefined,
+  keySchema: { name: string }[],
+): Page {
+  const page: Page = { items: [], count: 0, scanned: 0, bytes: 0 };
+  let cursor = start;
+  let lastItem: Item | undefined;
+  for (;;) {
+    const want = limit === undefined ? BATCH : Math.min(BATCH, limit - page.scanned);
+    const rows = fetch(cursor, want);
+    for (const row of rows) {
+      const stored = parseItem(row.item);
+      const item =
+        source.index?.kind === 'global' ? indexProjection(source.meta, source.index, stored) : stored;
+      page.scanned++;
+      page.bytes += row.size;
+      lastItem = item;
+      cursor = row;
+      if (!filter || evaluate(filter, item)) {
+        page.count++;
+        const shaped = shape(item);
+        if (shaped) page.items.push(shaped);
+      }
+      const full = page.bytes >= PAGE_BYTES || (limit !== undefined && page.scanned >= limit);
+      if (full) {
+        // DynamoDB reports a LastEvaluatedKey whenever it stopped early, even at the very end.
+        page.last = keyOnly(lastItem, keySchema);
+        return page;
+      }
+    }
+    if (rows.length < want) return page;
+  }
+}
+
+function keyOnly(item: Item, schema: { name: string }[]): Item {
+  const out: Item = {};
+  for (const k of schema) out[k.name] = item[k.name]!;
+  return out;
+}
+
+/** The cursor row of an ExclusiveStartKey. */
+function startRow(source: Source, raw: Record<string, unknown> | undefined): Row | undefined {
+  if (!raw) return undefined;
+  const schema = startKeySchema(source);
+  let key: Item;
+  try {
+    key = validateKey(raw, schema);
+  } catch {
+    throw validation(
+      'The provided starting key is invalid: The provided key element does not match the schema',
+    );
+  }
+  const table = storedKey(source.meta, key);
+  const row: Row = { ...table, item: '', size: 0 };
+  if (source.index) {
+    const ikey = storedKey(source.index, key);
+    row.ihash = ikey.hash;
+    row.ipk = ikey.pk;
+    row.isk = ikey.sk;
+  }
+  return row;
+}
+
+function shaper(
+  source: Source,
+  select: Select,
+  projection: ProjectionPath[] | undefined,
+): (item: Item) => Item | undefined {
+  if (select === 'COUNT') return () => undefined;
+  if (projection) return (item) => project(item, projection);
+  // A local index reads whole items from the table; what it returns by default is its projection.
+  const index = source.index;
+  if (index?.kind === 'local' && select === 'ALL_PROJECTED_ATTRIBUTES')
+    return (item) => indexProjection(source.meta, index, item);
+  return (item) => item;
+}
+
+function output(
+  source: Source,
+  page: Page,
+  select: Select,
+  mode: ReturnType<typeof capacityMode>,
+  consistent: boolean,
+) {
+  const out: DDB.QueryOutput = { Count: page.count, ScannedCount: page.scanned };
+  if (select !== 'COUNT') out.Items = page.items as DDB.QueryOutput['Items'];
+  if (page.last) out.LastEvaluatedKey = page.last as DDB.QueryOutput['LastEvaluatedKey'];
+  if (mode !== 'NONE') {
+    const used = spent(true);
+    const units = readUnits(page.bytes, consistent);
+    if (source.index) used.indexes.set(source.index.name, { kind: source.index.kind, units });
+    else used.table = units;
+    out.ConsumedCapacity = consumed(source.meta, used, mode);
+  }
+  return out;
+}
+
+function checkLimit(limit: number | undefined, c: Constraints): void {
+  c.atLeast('limit', limit, 1);
+}
+
+export function query(ctx: OperationContext, input: DDB.QueryInput): DDB.QueryOutput {
+  checkTableName(input.TableName);
+  const c = new Constraints();
+  checkLimit(input.Limit, c);
+  c.pattern('indexName', input.IndexName, TABLE_NAME_PATTERN).length('indexName', input.IndexName, 3, 255);
+  c.check();
+  const mode = capacityMode(input.ReturnConsumedCapacity);
+  if (input.KeyConditionExpression === undefined)
+    throw validation(
+      'Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.',
+    );
+  const consistent = input.ConsistentRead === true;
+  const source = sourceOf(ctx, input.TableName, input.IndexName, consistent);
+  const expressions = contextOf(input);
+  const keyCondition = expressions.keyCondition(input.KeyConditionExpression, {
+    partition: source.schema.hash.name,
+    ...(source.schema.range ? { sort: source.schema.range.name } : {}),
+  });
+  const filter =
+    input.FilterExpression !== undefined
+      ? expressions.condition(input.FilterExpression, 'FilterExpression')
+      : undefined;
+  const projection =
+    input.ProjectionExpression !== undefined ? expressions.projection(input.ProjectionExpression) : undefined;
+  expressions.assertAllUsed();
+  const select = checkSelect(source, input.Select, projection !== undefined, 'Query');
+  const partitionValue = keyCondition.partition.value;
+  if (!(source.schema.hash.type in partitionValue))
+    throw validation(
+      'One or more parameter values were invalid: Condition parameter type does not match schema type',
+    );
+  for (const v of keyCondition.sort?.values ?? [])
+    if (!(source.schema.range!.type in v))
+      throw validation(
+        'One or more parameter values were invalid: Condition parameter type does not match schema type',
+      );
+  const pk = encodeKey(partitionValue);
+  const hash = partitionHash(pk);
+  const forward = input.ScanIndexForward !== false;
+  const range = sortRange(keyCondition.sort);
+  const start = startRow(source, input.ExclusiveStartKey as Record<string, unknown> | undefined);
+  const db = ctx.cloud.store;
+  const t = source.meta.id;
+  const dir = forward ? 'ASC' : 'DESC';
+  const cmp = forward ? '>' : '<';
+  let fetch: (after: Row | undefined, n: number) => Row[];
+  const rangeSql = (col: string, params: unknown[]) => {
+    let sql = '';
+    if (range.lo) {
+      sql += ` AND ${col} ${range.loInclusive ? '>=' : '>'} ?`;
+      params.push(range.lo);
+    }
+    if (range.hi) {
+      sql += ` AND ${col} ${range.hiInclusive ? '<=' : '<'} ?`;
+      params.push(range.hi);
+    }
+    return sql;
+  };
+  if (!source.index) {
+    fetch = (after, n) => {
+      const params: unknown[] = [t, hash, pk];
+      let sql = 'SELECT hash, pk, sk, item, size FROM ddb_items WHERE table_id = ? AND hash = ? AND pk = ?';
+      sql += rangeSql('sk', params);
+      if (after) {
+        sql += ` AND sk ${cmp} ?`;
+        params.push(after.sk);
+      }
+      sql += ` ORDER BY sk ${dir} LIMIT ?`;
+      params.push(n);
+      return db.all<Row>(sql, params as never);
+    };
+  } else {
+    const name = source.index.name;
+    fetch = (after, n) => {
+      const params: unknown[] = [t, name, hash, pk];
+      let sql = `SELECT x.hash AS ihash, x.ipk AS ipk, x.isk AS isk, x.base_hash AS hash, x.pk AS pk, x.sk AS sk,
+        i.item AS item, ${source.index!.kind === 'global' ? 'x.size' : 'i.size'} AS size
+        FROM ddb_index_items x JOIN ddb_items i ON i.table_id = x.table_id AND i.hash = x.base_hash AND i.pk = x.pk AND i.sk = x.sk
+        WHERE x.table_id = ? AND x.index_name = ? AND x.hash = ? AND x.ipk = ?`;
+      sql += rangeSql('x.isk', params);
+      if (after) {
+        sql += ` AND (x.isk, x.pk, x.sk) ${cmp} (?, ?, ?)`;
+        params.push(after.isk!, after.pk, after.sk);
+      }
+      sql += ` ORDER BY x.isk ${dir}, x.pk ${dir}, x.sk ${dir} LIMIT ?`;
+      params.push(n);
+      return db.all<Row>(sql, params as never);
+    };
+  }
+  const page = walk(
+    source,
+    fetch,
+    start,
+    input.Limit,
+    filter,
+    shaper(source, select, projection),
+    startKeySchema(source),
+  );
+  return output(source, page, select, mode, consistent);
+}
+
+interface SortRange {
+  lo?: Uint8Array;
+  loInclusive?: boolean;
+  hi?: Uint8Array;
+  hiInclusive?: boolean;
+}
+
+function sortRange(sort: { op: string; values: AttributeValue[] } | undefined): SortRange {
+  if (!sort) return {};
+  const [a, b] = sort.values.map(encodeKey);
+  switch (sort.op) {
+    case '=':
+      return { lo: a, loInclusive: true, hi: a, hiInclusive: true };
+    case '<':
+      return { hi: a, hiInclusive: false };
+    case '<=':
+      return { hi: a, hiInclusive: true };
+    case '>':
+      return { lo: a, loInclusive: false };
+    case '>=':
+      return { lo: a, loInclusive: true };
+    case 'BETWEEN':
+      if (Buffer.compare(a!, b!) > 0)
+        throw validation(
+          'Invalid KeyConditionExpression: The BETWEEN operator requires upper bound to be greater than or equal to lower bound',
+        );
+      return { lo: a, loInclusive: true, hi: b, hiInclusive: true };
+    case 'begins_with': {
+      const upper = prefixUpperBound(a!);
+      return upper
+        ? { lo: a, loInclusive: true, hi: upper, hiInclusive: false }
+        : { lo: a, loInclusive: true };
+    }
+  }
+  throw invalidParameter(`Unsupported key condition operator ${sort.op}`);
+}
+
+export function scan(ctx: OperationContext, input: DDB.ScanInput): DDB.ScanOutput {
+  checkTableName(input.TableName);
+  const c = new Constraints();
+  checkLimit(input.Limit, c);
+  c.pattern('indexName', input.IndexName, TABLE_NAME_PATTERN).length('indexName', input.IndexName, 3, 255);
+  c.atLeast('segment', input.Segment, 0).atMost('segment', input.Segment, 999999);
+  c.atLeast('totalSegments', input.TotalSegments, 1).atMost('totalSegments', input.TotalSegments, 1000000);
+  c.check();
+  const mode = capacityMode(input.ReturnConsumedCapacity);
+  if ((input.Segment === undefined) !== (input.TotalSegments === undefined))
+    throw validation(
+      `The TotalSegments parameter is required but was not present in the request when parameter Segment is present`.replace(
+        /TotalSegments(.*)Segment is/,
+        input.Segment === undefined ? 'Segment$1TotalSegments is' : 'TotalSegments$1Segment is',
+      ),
+    );
+  if (input.Segment !== undefined && input.Segment >= input.TotalSegments!)
+    throw validation(
+      `The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: ${input.Segment} is not less than TotalSegments: ${input.TotalSegments}`,
+    );
+  const consistent = input.ConsistentRead === true;
+  const source = sourceOf(ctx, input.TableName, input.IndexName, consistent);
+  const expressions = contextOf(input);
+  const filter =
+    input.FilterExpression !== undefined
+      ? expressions.condition(input.FilterExpression, 'FilterExpression')
+      : undefined;
+  const projection =
+    input.ProjectionExpression !== undefined ? expressions.projection(input.ProjectionExpression) : undefined;
+  expressions.assertAllUsed();
+  const select = checkSelect(source, input.Select, projection !== undefined, 'Scan');
+  const [lo, hi] =
+    input.Segment !== undefined ? segmentRange(input.Segment, input.TotalSegments!) : [0, 2 ** 32];
+  const start = startRow(source, input.ExclusiveStartKey as Record<string, unknown> | undefined);
+  const db = ctx.cloud.store;
+  const t = source.meta.id;
+  let fetch: (after: Row | undefined, n: number) => Row[];
+  if (!source.index) {
+    fetch = (after, n) =>
+      after
+        ? db.all<Row>(
+            `SELECT hash, pk, sk, item, size FROM ddb_items WHERE table_id = ? AND hash < ? AND (hash, pk, sk) > (?, ?, ?)
+             ORDER BY hash, pk, sk LIMIT ?`,
+            [t, hi, after.hash, after.pk, after.sk, n],
+          )
+        : db.all<Row>(
+            `SELECT hash, pk, sk, item, size FROM ddb_items WHERE table_id = ? AND hash >= ? AND hash < ?
+             ORDER BY hash, pk, sk LIMIT ?`,
+            [t, lo, hi, n],
+          );
+  } else {
+    const name = source.index.name;
+    const size = source.index.kind === 'global' ? 'x.size' : 'i.size';
+    const select = `SELECT x.hash AS ihash, x.ipk AS ipk, x.isk AS isk, x.base_hash AS hash, x.pk AS pk, x.sk AS sk,
+      i.item AS item, ${size} AS size
+      FROM ddb_index_items x JOIN ddb_items i ON i.table_id = x.table_id AND i.hash = x.base_hash AND i.pk = x.pk AND i.sk = x.sk
+      WHERE x.table_id = ? AND x.index_name = ?`;
+    fetch = (after, n) =>
+      after
+        ? db.all<Row>(
+            `${select} AND x.hash < ? AND (x.hash, x.ipk, x.isk, x.pk, x.sk) > (?, ?, ?, ?, ?)
+             ORDER BY x.hash, x.ipk, x.isk, x.pk, x.sk LIMIT ?`,
+            [t, name, hi, after.ihash!, after.ipk!, after.isk!, after.pk, after.sk, n],
+          )
+        : db.all<Row>(
+            `${select} AND x.hash >= ? AND x.hash < ? ORDER BY x.hash, x.ipk, x.isk, x.pk, x.sk LIMIT ?`,
+            [t, name, lo, hi, n],
+          );
+  }
+  const page = walk(
+    source,
+    fetch,
+    start,
+    input.Limit,
+    filter,
+    shaper(source, select, projection),
+    startKeySchema(source),
+  );
+  return output(source, page, select, mode, consistent);
+}
