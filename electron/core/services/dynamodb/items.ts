@@ -125,74 +125,60 @@ export function planUpdate(
   };
 }
 
-export async function putItem(ctx: OperationContext, input: DDB.PutItemInput): Promise<DDB.PutItemOutput> {
-  checkTableName(input.TableName);
-  const returnValues = returnValuesOf(input.ReturnValues, ['NONE', 'ALL_OLD']);
-  const mode = capacityMode(input.ReturnConsumedCapacity);
-  const expressions = contextOf(input);
-  const w = planPut(ctx, input, expressions);
-  expressions.assertAllUsed();
-  const now = ctx.cloud.clock.now();
-  const result = await ctx.cloud.store.write((tx) => runWrite(tx, w, now));
-  const out: DDB.PutItemOutput = {};
-  if (returnValues === 'ALL_OLD' && result.old)
-    out.Attributes = result.old.item as DDB.PutItemOutput['Attributes'];
-  const cc = consumed(w.meta, result.capacity, mode);
-  if (cc) out.ConsumedCapacity = cc;
-  return out;
-}
+type SingleWriteInput = {
+  TableName?: string;
+  ReturnValues?: string;
+  ReturnConsumedCapacity?: string;
+  ExpressionAttributeNames?: Record<string, string>;
+  ExpressionAttributeValues?: Record<string, unknown>;
+};
 
-export async function deleteItem(
+/**
+ * PutItem, DeleteItem and UpdateItem: plan the write (validation and expressions first, as AWS
+ * reports them), run it in one store transaction, answer with the asked-for attributes.
+ */
+async function singleWrite<I extends SingleWriteInput>(
   ctx: OperationContext,
-  input: DDB.DeleteItemInput,
-): Promise<DDB.DeleteItemOutput> {
+  input: I,
+  allowed: readonly string[],
+  plan: (expressions: ExpressionContext) => PlannedWrite & { paths?: (string | number)[][] },
+): Promise<{ Attributes?: Record<string, DDB.AttributeValue>; ConsumedCapacity?: DDB.ConsumedCapacity }> {
   checkTableName(input.TableName);
-  const returnValues = returnValuesOf(input.ReturnValues, ['NONE', 'ALL_OLD']);
+  const returnValues = returnValuesOf(input.ReturnValues, allowed);
   const mode = capacityMode(input.ReturnConsumedCapacity);
   const expressions = contextOf(input);
-  const w = planDelete(ctx, input, expressions);
+  const w = plan(expressions);
   expressions.assertAllUsed();
   const now = ctx.cloud.clock.now();
   const result = await ctx.cloud.store.write((tx) => runWrite(tx, w, now));
-  const out: DDB.DeleteItemOutput = {};
-  if (returnValues === 'ALL_OLD' && result.old)
-    out.Attributes = result.old.item as DDB.DeleteItemOutput['Attributes'];
-  const cc = consumed(w.meta, result.capacity, mode);
-  if (cc) out.ConsumedCapacity = cc;
-  return out;
-}
-
-export async function updateItem(
-  ctx: OperationContext,
-  input: DDB.UpdateItemInput,
-): Promise<DDB.UpdateItemOutput> {
-  checkTableName(input.TableName);
-  const returnValues = returnValuesOf(input.ReturnValues, [
-    'NONE',
-    'ALL_OLD',
-    'UPDATED_OLD',
-    'ALL_NEW',
-    'UPDATED_NEW',
-  ]);
-  const mode = capacityMode(input.ReturnConsumedCapacity);
-  const expressions = contextOf(input);
-  const w = planUpdate(ctx, input, expressions);
-  expressions.assertAllUsed();
-  const now = ctx.cloud.clock.now();
-  const result = await ctx.cloud.store.write((tx) => runWrite(tx, w, now));
-  const out: DDB.UpdateItemOutput = {};
+  const paths = w.paths ?? [];
   let attributes: Item | undefined;
   if (returnValues === 'ALL_OLD') attributes = result.old?.item;
   else if (returnValues === 'ALL_NEW') attributes = result.next;
   else if (returnValues === 'UPDATED_OLD')
-    attributes = result.old ? project(result.old.item, w.paths) : undefined;
-  else if (returnValues === 'UPDATED_NEW')
-    attributes = result.next ? project(result.next, w.paths) : undefined;
+    attributes = result.old ? project(result.old.item, paths) : undefined;
+  else if (returnValues === 'UPDATED_NEW') attributes = result.next ? project(result.next, paths) : undefined;
+  const out: { Attributes?: Record<string, DDB.AttributeValue>; ConsumedCapacity?: DDB.ConsumedCapacity } =
+    {};
   if (attributes && Object.keys(attributes).length > 0)
-    out.Attributes = attributes as DDB.UpdateItemOutput['Attributes'];
+    out.Attributes = attributes as Record<string, DDB.AttributeValue>;
   const cc = consumed(w.meta, result.capacity, mode);
   if (cc) out.ConsumedCapacity = cc;
   return out;
+}
+
+export function putItem(ctx: OperationContext, input: DDB.PutItemInput): Promise<DDB.PutItemOutput> {
+  return singleWrite(ctx, input, ['NONE', 'ALL_OLD'], (e) => planPut(ctx, input, e));
+}
+
+export function deleteItem(ctx: OperationContext, input: DDB.DeleteItemInput): Promise<DDB.DeleteItemOutput> {
+  return singleWrite(ctx, input, ['NONE', 'ALL_OLD'], (e) => planDelete(ctx, input, e));
+}
+
+export function updateItem(ctx: OperationContext, input: DDB.UpdateItemInput): Promise<DDB.UpdateItemOutput> {
+  return singleWrite(ctx, input, ['NONE', 'ALL_OLD', 'UPDATED_OLD', 'ALL_NEW', 'UPDATED_NEW'], (e) =>
+    planUpdate(ctx, input, e),
+  );
 }
 
 export function getItem(ctx: OperationContext, input: DDB.GetItemInput): DDB.GetItemOutput {

@@ -10,7 +10,7 @@ import { capacityMode, consumed, spent } from './capacity';
 import { itemTable } from './catalog';
 import { checkTableName, Constraints, TABLE_NAME_PATTERN } from './constraints';
 import { invalidParameter, validation } from './errors';
-import { evaluate, project, type Condition, type ProjectionPath } from './expressions';
+import { evaluate, project, type Condition, type Operand, type ProjectionPath } from './expressions';
 import { indexProjection } from './item-store';
 import { readUnits } from './item-size';
 import { contextOf, tableKeySchema } from './items';
@@ -222,8 +222,73 @@ function output(
   return out;
 }
 
+/** The attribute names a condition reads at its top level. */
+function conditionNames(cond: Condition, out = new Set<string>()): Set<string> {
+  const operand = (o: Operand): void => {
+    if (o.kind === 'path' && typeof o.path[0] === 'string') out.add(o.path[0]);
+    else if (o.kind === 'size') operand(o.operand);
+  };
+  switch (cond.kind) {
+    case 'compare':
+      operand(cond.left);
+      operand(cond.right);
+      break;
+    case 'between':
+      [cond.operand, cond.low, cond.high].forEach(operand);
+      break;
+    case 'in':
+      [cond.operand, ...cond.list].forEach(operand);
+      break;
+    case 'and':
+    case 'or':
+      conditionNames(cond.left, out);
+      conditionNames(cond.right, out);
+      break;
+    case 'not':
+      conditionNames(cond.condition, out);
+      break;
+    case 'attribute_exists':
+    case 'attribute_not_exists':
+      if (typeof cond.path[0] === 'string') out.add(cond.path[0]);
+      break;
+    case 'attribute_type':
+      operand(cond.operand);
+      break;
+    case 'begins_with':
+      operand(cond.operand);
+      operand(cond.prefix);
+      break;
+    case 'contains':
+      operand(cond.operand);
+      operand(cond.needle);
+      break;
+  }
+  return out;
+}
+
+/** A Query's filter cannot test the key it queries by (that is the key condition's job). */
+function checkFilterKeys(filter: Condition, schema: KeySchema): void {
+  const names = conditionNames(filter);
+  for (const key of [schema.hash, schema.range])
+    if (key && names.has(key.name))
+      throw validation(
+        `Filter Expression can only contain non-primary key attributes: Primary key attribute: ${key.name}`,
+      );
+}
+
 function checkLimit(limit: number | undefined, c: Constraints): void {
   c.atLeast('limit', limit, 1);
+}
+
+/** Index entries joined to their base items: the head of every index read (Query and Scan). */
+function indexRowsSql(index: IndexMeta): string {
+  // A global index's size is its projection's; a local index reads (and is charged) whole items.
+  const size = index.kind === 'global' ? 'x.size' : 'i.size';
+  return `SELECT x.hash AS ihash, x.ipk AS ipk, x.isk AS isk, x.base_hash AS hash, x.pk AS pk, x.sk AS sk,
+    i.item AS item, ${size} AS size
+    FROM ddb_index_items x JOIN ddb_items i
+      ON i.table_id = x.table_id AND i.hash = x.base_hash AND i.pk = x.pk AND i.sk = x.sk
+    WHERE x.table_id = ? AND x.index_name = ?`;
 }
 
 export function query(ctx: OperationContext, input: DDB.QueryInput): DDB.QueryOutput {
@@ -251,6 +316,7 @@ export function query(ctx: OperationContext, input: DDB.QueryInput): DDB.QueryOu
   const projection =
     input.ProjectionExpression !== undefined ? expressions.projection(input.ProjectionExpression) : undefined;
   expressions.assertAllUsed();
+  if (filter) checkFilterKeys(filter, source.schema);
   const select = checkSelect(source, input.Select, projection !== undefined, 'Query');
   const partitionValue = keyCondition.partition.value;
   if (!(source.schema.hash.type in partitionValue))
@@ -298,13 +364,10 @@ export function query(ctx: OperationContext, input: DDB.QueryInput): DDB.QueryOu
       return db.all<Row>(sql, params as never);
     };
   } else {
-    const name = source.index.name;
+    const index = source.index;
     fetch = (after, n) => {
-      const params: unknown[] = [t, name, hash, pk];
-      let sql = `SELECT x.hash AS ihash, x.ipk AS ipk, x.isk AS isk, x.base_hash AS hash, x.pk AS pk, x.sk AS sk,
-        i.item AS item, ${source.index!.kind === 'global' ? 'x.size' : 'i.size'} AS size
-        FROM ddb_index_items x JOIN ddb_items i ON i.table_id = x.table_id AND i.hash = x.base_hash AND i.pk = x.pk AND i.sk = x.sk
-        WHERE x.table_id = ? AND x.index_name = ? AND x.hash = ? AND x.ipk = ?`;
+      const params: unknown[] = [t, index.name, hash, pk];
+      let sql = `${indexRowsSql(index)} AND x.hash = ? AND x.ipk = ?`;
       sql += rangeSql('x.isk', params);
       if (after) {
         sql += ` AND (x.isk, x.pk, x.sk) ${cmp} (?, ?, ?)`;
@@ -416,20 +479,16 @@ export function scan(ctx: OperationContext, input: DDB.ScanInput): DDB.ScanOutpu
           );
   } else {
     const name = source.index.name;
-    const size = source.index.kind === 'global' ? 'x.size' : 'i.size';
-    const select = `SELECT x.hash AS ihash, x.ipk AS ipk, x.isk AS isk, x.base_hash AS hash, x.pk AS pk, x.sk AS sk,
-      i.item AS item, ${size} AS size
-      FROM ddb_index_items x JOIN ddb_items i ON i.table_id = x.table_id AND i.hash = x.base_hash AND i.pk = x.pk AND i.sk = x.sk
-      WHERE x.table_id = ? AND x.index_name = ?`;
+    const head = indexRowsSql(source.index);
     fetch = (after, n) =>
       after
         ? db.all<Row>(
-            `${select} AND x.hash < ? AND (x.hash, x.ipk, x.isk, x.pk, x.sk) > (?, ?, ?, ?, ?)
+            `${head} AND x.hash < ? AND (x.hash, x.ipk, x.isk, x.pk, x.sk) > (?, ?, ?, ?, ?)
              ORDER BY x.hash, x.ipk, x.isk, x.pk, x.sk LIMIT ?`,
             [t, name, hi, after.ihash!, after.ipk!, after.isk!, after.pk, after.sk, n],
           )
         : db.all<Row>(
-            `${select} AND x.hash >= ? AND x.hash < ? ORDER BY x.hash, x.ipk, x.isk, x.pk, x.sk LIMIT ?`,
+            `${head} AND x.hash >= ? AND x.hash < ? ORDER BY x.hash, x.ipk, x.isk, x.pk, x.sk LIMIT ?`,
             [t, name, lo, hi, n],
           );
   }

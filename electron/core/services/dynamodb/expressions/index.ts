@@ -20,3 +20,19 @@ export { isReservedWord } from './reserved-words';
 export { pathString } from './paths';
 export { MAX_EXPRESSION_BYTES } from './errors';
 export { checkExpressionParameters } from './parameters';
+export {
+  applyLegacyUpdate,
+  ATTRIBUTE_ACTIONS,
+  checkLegacyMembers,
+  COMPARISON_OPERATORS,
+  CONDITIONAL_OPERATORS,
+  legacyCondition,
+  legacyFilter,
+  legacyKeyConditions,
+  legacyProjection,
+  legacyUpdate,
+  type ExpectedAttributeValue,
+  type LegacyAttributeUpdate,
+  type LegacyComparisonOperator,
+  type LegacyCondition,
+} from './legacy';
