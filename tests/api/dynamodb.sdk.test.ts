@@ -761,6 +761,65 @@ describe('Query and Scan', () => {
   });
 });
 
+describe('legacy parameters', () => {
+  it('Expected, AttributeUpdates, KeyConditions, QueryFilter and AttributesToGet work as before expressions', async () => {
+    const c = client();
+    const key = { Artist: S('Legacy'), Song: S('Old Times') };
+    await c.send(
+      new PutItemCommand({
+        TableName: 'Music',
+        Item: { ...key, Plays: N(1) },
+        Expected: { Artist: { Exists: false } },
+      }),
+    );
+    await c.send(
+      new UpdateItemCommand({
+        TableName: 'Music',
+        Key: key,
+        AttributeUpdates: {
+          Plays: { Action: 'ADD', Value: N(2) },
+          Genre: { Action: 'PUT', Value: S('folk') },
+        },
+        Expected: { Plays: { ComparisonOperator: 'LT', AttributeValueList: [N(10)] } },
+      }),
+    );
+    const q = await c.send(
+      new QueryCommand({
+        TableName: 'Music',
+        KeyConditions: {
+          Artist: { ComparisonOperator: 'EQ', AttributeValueList: [S('Legacy')] },
+          Song: { ComparisonOperator: 'BEGINS_WITH', AttributeValueList: [S('Old')] },
+        },
+        QueryFilter: { Genre: { ComparisonOperator: 'EQ', AttributeValueList: [S('folk')] } },
+        AttributesToGet: ['Song', 'Plays'],
+      }),
+    );
+    expect(q.Items).toEqual([{ Song: S('Old Times'), Plays: N(3) }]);
+    expect(
+      await failure(
+        c.send(
+          new PutItemCommand({ TableName: 'Music', Item: key, Expected: { Artist: { Exists: false } } }),
+        ),
+      ),
+    ).toMatchObject({ name: 'ConditionalCheckFailedException' });
+    expect(
+      await failure(
+        c.send(
+          new GetItemCommand({
+            TableName: 'Music',
+            Key: key,
+            AttributesToGet: ['Song'],
+            ProjectionExpression: 'Song',
+          }),
+        ),
+      ),
+    ).toMatchObject({
+      message:
+        'Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {AttributesToGet} Expression parameters: {ProjectionExpression}',
+    });
+  });
+});
+
 describe('DocumentClient (@aws-sdk/lib-dynamodb)', () => {
   it('writes and reads native JavaScript values', async () => {
     const doc = DynamoDBDocumentClient.from(client());

@@ -10,11 +10,11 @@ import { capacityMode, consumed, spent, type Spent } from './capacity';
 import { itemTable } from './catalog';
 import { checkTableName, Constraints, TABLE_NAME_PATTERN } from './constraints';
 import { invalidParameter, validation } from './errors';
-import { expressionContext, project } from './expressions';
+import { checkExpressionParameters, expressionContext, project } from './expressions';
 import { readItem } from './item-store';
 import { readUnits } from './item-size';
 import { runWrite, type PlannedWrite } from './item-write';
-import { planDelete, planPut, tableKeySchema } from './items';
+import { planDelete, planPut, readProjection, tableKeySchema } from './items';
 import { storedKey } from './stored-item';
 import type { TableMeta } from './table-meta';
 import { validateKey } from './validate-values';
@@ -51,10 +51,8 @@ export function batchGetItem(ctx: OperationContext, input: DDB.BatchGetItemInput
       names: request.ExpressionAttributeNames,
       values: undefined,
     });
-    const projection =
-      request.ProjectionExpression !== undefined
-        ? expressions.projection(request.ProjectionExpression)
-        : undefined;
+    checkExpressionParameters(request, ['ProjectionExpression'], ['AttributesToGet']);
+    const projection = readProjection(request, expressions);
     expressions.assertAllUsed();
     const meta = itemTable(ctx, name);
     const seen = new Set<string>();

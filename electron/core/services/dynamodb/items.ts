@@ -6,7 +6,19 @@ import { capacityMode, consumed, spent } from './capacity';
 import { itemTable } from './catalog';
 import { checkTableName } from './constraints';
 import { validation } from './errors';
-import { applyUpdate, expressionContext, project, type ExpressionContext } from './expressions';
+import {
+  applyLegacyUpdate,
+  applyUpdate,
+  checkExpressionParameters,
+  expressionContext,
+  legacyCondition,
+  legacyProjection,
+  legacyUpdate,
+  project,
+  type Condition,
+  type ExpressionContext,
+  type ProjectionPath,
+} from './expressions';
 import { readItem } from './item-store';
 import { itemSize, readUnits } from './item-size';
 import { returnValuesOf, runWrite, type PlannedWrite } from './item-write';
@@ -39,20 +51,52 @@ function returnOnFailure(value: string | undefined): boolean {
   );
 }
 
+type WriteCondition = {
+  ConditionExpression?: string;
+  Expected?: Record<string, unknown>;
+  ConditionalOperator?: string;
+  ExpressionAttributeNames?: Record<string, string>;
+  ExpressionAttributeValues?: Record<string, unknown>;
+};
+
+const CONDITION_EXPRESSIONS = [
+  'ConditionExpression',
+  'ExpressionAttributeNames',
+  'ExpressionAttributeValues',
+];
+
+/** A write's condition: its ConditionExpression, or the legacy Expected map. */
+function writeCondition(
+  input: WriteCondition,
+  expressions: ExpressionContext,
+  extra: { expression: string[]; legacy: string[] } = { expression: [], legacy: [] },
+): Condition | undefined {
+  checkExpressionParameters(
+    input,
+    [...extra.expression, ...CONDITION_EXPRESSIONS],
+    [...extra.legacy, 'Expected', 'ConditionalOperator'],
+  );
+  if (input.ConditionExpression !== undefined)
+    return expressions.condition(input.ConditionExpression, 'ConditionExpression');
+  return legacyCondition(input.Expected as Parameters<typeof legacyCondition>[0], input.ConditionalOperator);
+}
+
+/** A read's projection: its ProjectionExpression, or the legacy AttributesToGet. */
+export function readProjection(
+  input: { ProjectionExpression?: string; AttributesToGet?: string[] },
+  expressions: ExpressionContext,
+): ProjectionPath[] | undefined {
+  if (input.ProjectionExpression !== undefined) return expressions.projection(input.ProjectionExpression);
+  return input.AttributesToGet ? legacyProjection(input.AttributesToGet) : undefined;
+}
+
 /** The parts of a Put every write path (PutItem, BatchWriteItem, TransactWriteItems) shares. */
 export function planPut(
   ctx: OperationContext,
-  input: {
-    TableName?: string;
-    Item?: Raw;
-    ConditionExpression?: string;
-    ReturnValuesOnConditionCheckFailure?: string;
-  },
+  input: WriteCondition & { TableName?: string; Item?: Raw; ReturnValuesOnConditionCheckFailure?: string },
   expressions: ExpressionContext,
 ): PlannedWrite {
-  const condition = input.ConditionExpression
-    ? expressions.condition(input.ConditionExpression, 'ConditionExpression')
-    : undefined;
+  const condition = writeCondition(input, expressions);
   const item = validateItem(input.Item ?? {});
   const meta = itemTable(ctx, input.TableName);
   validateItemKeys(item, tableKeySchema(meta));
@@ -68,17 +112,10 @@ export function planPut(
 
 export function planDelete(
   ctx: OperationContext,
-  input: {
-    TableName?: string;
-    Key?: Raw;
-    ConditionExpression?: string;
-    ReturnValuesOnConditionCheckFailure?: string;
-  },
+  input: WriteCondition & { TableName?: string; Key?: Raw; ReturnValuesOnConditionCheckFailure?: string },
   expressions: ExpressionContext,
 ): PlannedWrite {
-  const condition = input.ConditionExpression
-    ? expressions.condition(input.ConditionExpression, 'ConditionExpression')
-    : undefined;
+  const condition = writeCondition(input, expressions);
   const meta = itemTable(ctx, input.TableName);
   const key = validateKey(input.Key ?? {}, tableKeySchema(meta));
   return {
@@ -93,19 +130,25 @@ export function planDelete(
 
 export function planUpdate(
   ctx: OperationContext,
-  input: {
+  input: WriteCondition & {
     TableName?: string;
     Key?: Raw;
     UpdateExpression?: string;
-    ConditionExpression?: string;
+    AttributeUpdates?: Record<string, unknown>;
     ReturnValuesOnConditionCheckFailure?: string;
   },
   expressions: ExpressionContext,
 ): PlannedWrite & { paths: (string | number)[][] } {
-  const plan = input.UpdateExpression !== undefined ? expressions.update(input.UpdateExpression) : undefined;
-  const condition = input.ConditionExpression
-    ? expressions.condition(input.ConditionExpression, 'ConditionExpression')
-    : undefined;
+  const extra = { expression: ['UpdateExpression'], legacy: ['AttributeUpdates'] };
+  const condition = writeCondition(input, expressions, extra);
+  const legacy = input.UpdateExpression === undefined && input.AttributeUpdates !== undefined;
+  const plan =
+    input.UpdateExpression !== undefined
+      ? expressions.update(input.UpdateExpression)
+      : legacy
+        ? legacyUpdate(input.AttributeUpdates as Parameters<typeof legacyUpdate>[0])
+        : undefined;
+  const apply = legacy ? applyLegacyUpdate : applyUpdate;
   const meta = itemTable(ctx, input.TableName);
   const key = validateKey(input.Key ?? {}, tableKeySchema(meta));
   for (const name of plan?.attributes ?? [])
@@ -119,7 +162,7 @@ export function planUpdate(
     key: storedKey(meta, key),
     ...(condition ? { condition } : {}),
     // An update of a missing item creates it from its key.
-    apply: (old) => (plan ? applyUpdate(old ?? { ...key }, plan).item : (old ?? { ...key })),
+    apply: (old) => (plan ? apply(old ?? { ...key }, plan).item : (old ?? { ...key })),
     returnOldOnFailure: returnOnFailure(input.ReturnValuesOnConditionCheckFailure),
     paths: plan?.paths ?? [],
   };
@@ -185,8 +228,8 @@ export function getItem(ctx: OperationContext, input: DDB.GetItemInput): DDB.Get
   checkTableName(input.TableName);
   const mode = capacityMode(input.ReturnConsumedCapacity);
   const expressions = contextOf(input);
-  const projection =
-    input.ProjectionExpression !== undefined ? expressions.projection(input.ProjectionExpression) : undefined;
+  checkExpressionParameters(input, ['ProjectionExpression'], ['AttributesToGet']);
+  const projection = readProjection(input, expressions);
   expressions.assertAllUsed();
   const meta = itemTable(ctx, input.TableName);
   const key = validateKey((input.Key ?? {}) as Raw, tableKeySchema(meta));

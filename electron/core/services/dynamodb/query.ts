@@ -10,10 +10,19 @@ import { capacityMode, consumed, spent } from './capacity';
 import { itemTable } from './catalog';
 import { checkTableName, Constraints, TABLE_NAME_PATTERN } from './constraints';
 import { invalidParameter, validation } from './errors';
-import { evaluate, project, type Condition, type Operand, type ProjectionPath } from './expressions';
+import {
+  checkExpressionParameters,
+  evaluate,
+  legacyFilter,
+  legacyKeyConditions,
+  project,
+  type Condition,
+  type Operand,
+  type ProjectionPath,
+} from './expressions';
 import { indexProjection } from './item-store';
 import { readUnits } from './item-size';
-import { contextOf, tableKeySchema } from './items';
+import { contextOf, readProjection, tableKeySchema } from './items';
 import { encodeKey, partitionHash, prefixUpperBound, segmentRange } from './key-codec';
 import { parseItem, storedKey } from './stored-item';
 import { indexStatus, liveIndexes, type IndexMeta, type KeySchema, type TableMeta } from './table-meta';
@@ -298,23 +307,41 @@ export function query(ctx: OperationContext, input: DDB.QueryInput): DDB.QueryOu
   c.pattern('indexName', input.IndexName, TABLE_NAME_PATTERN).length('indexName', input.IndexName, 3, 255);
   c.check();
   const mode = capacityMode(input.ReturnConsumedCapacity);
-  if (input.KeyConditionExpression === undefined)
+  checkExpressionParameters(
+    input,
+    [
+      'ProjectionExpression',
+      'FilterExpression',
+      'KeyConditionExpression',
+      'ExpressionAttributeNames',
+      'ExpressionAttributeValues',
+    ],
+    ['AttributesToGet', 'QueryFilter', 'ConditionalOperator', 'KeyConditions'],
+  );
+  if (input.KeyConditionExpression === undefined && input.KeyConditions === undefined)
     throw validation(
       'Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.',
     );
   const consistent = input.ConsistentRead === true;
   const source = sourceOf(ctx, input.TableName, input.IndexName, consistent);
   const expressions = contextOf(input);
-  const keyCondition = expressions.keyCondition(input.KeyConditionExpression, {
+  const keyNames = {
     partition: source.schema.hash.name,
     ...(source.schema.range ? { sort: source.schema.range.name } : {}),
-  });
+  };
+  const keyCondition =
+    input.KeyConditionExpression !== undefined
+      ? expressions.keyCondition(input.KeyConditionExpression, keyNames)
+      : legacyKeyConditions(input.KeyConditions as Parameters<typeof legacyKeyConditions>[0], keyNames);
   const filter =
     input.FilterExpression !== undefined
       ? expressions.condition(input.FilterExpression, 'FilterExpression')
-      : undefined;
-  const projection =
-    input.ProjectionExpression !== undefined ? expressions.projection(input.ProjectionExpression) : undefined;
+      : legacyFilter(
+          input.QueryFilter as Parameters<typeof legacyFilter>[0],
+          input.ConditionalOperator,
+          'QueryFilter',
+        );
+  const projection = readProjection(input, expressions);
   expressions.assertAllUsed();
   if (filter) checkFilterKeys(filter, source.schema);
   const select = checkSelect(source, input.Select, projection !== undefined, 'Query');
@@ -447,15 +474,23 @@ export function scan(ctx: OperationContext, input: DDB.ScanInput): DDB.ScanOutpu
     throw validation(
       `The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: ${input.Segment} is not less than TotalSegments: ${input.TotalSegments}`,
     );
+  checkExpressionParameters(
+    input,
+    ['ProjectionExpression', 'FilterExpression', 'ExpressionAttributeNames', 'ExpressionAttributeValues'],
+    ['AttributesToGet', 'ScanFilter', 'ConditionalOperator'],
+  );
   const consistent = input.ConsistentRead === true;
   const source = sourceOf(ctx, input.TableName, input.IndexName, consistent);
   const expressions = contextOf(input);
   const filter =
     input.FilterExpression !== undefined
       ? expressions.condition(input.FilterExpression, 'FilterExpression')
-      : undefined;
-  const projection =
-    input.ProjectionExpression !== undefined ? expressions.projection(input.ProjectionExpression) : undefined;
+      : legacyFilter(
+          input.ScanFilter as Parameters<typeof legacyFilter>[0],
+          input.ConditionalOperator,
+          'ScanFilter',
+        );
+  const projection = readProjection(input, expressions);
   expressions.assertAllUsed();
   const select = checkSelect(source, input.Select, projection !== undefined, 'Scan');
   const [lo, hi] =

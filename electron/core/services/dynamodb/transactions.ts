@@ -16,7 +16,7 @@ import { expressionContext, project } from './expressions';
 import { readItem } from './item-store';
 import { readUnits } from './item-size';
 import { checkCondition, runWrite, type PlannedWrite } from './item-write';
-import { contextOf, planDelete, planPut, planUpdate, tableKeySchema } from './items';
+import { contextOf, planDelete, planPut, planUpdate, readProjection, tableKeySchema } from './items';
 import { storedKey } from './stored-item';
 import type { TableMeta } from './table-meta';
 import { validateKey } from './validate-values';
@@ -199,8 +199,7 @@ export function transactGetItems(
         "1 validation error detected: Value null at 'transactItems.1.member.get' failed to satisfy constraint: Member must not be null",
       );
     const expressions = expressionContext({ names: get.ExpressionAttributeNames });
-    const projection =
-      get.ProjectionExpression !== undefined ? expressions.projection(get.ProjectionExpression) : undefined;
+    const projection = readProjection(get, expressions);
     expressions.assertAllUsed();
     const meta = itemTable(ctx, get.TableName);
     const key = validateKey((get.Key ?? {}) as Raw, tableKeySchema(meta));

@@ -13,7 +13,15 @@ import { typeOf, type AttributeValue, type Item } from '../attribute-value';
 import { compareScalars } from '../compare-values';
 import { Constraints } from '../constraints';
 import { validateAttributeValue } from '../validate-values';
-import type { Comparator, Condition, KeyCondition, KeyOperator, Operand, ProjectionPath, UpdatePlan } from './ast';
+import type {
+  Comparator,
+  Condition,
+  KeyCondition,
+  KeyOperator,
+  Operand,
+  ProjectionPath,
+  UpdatePlan,
+} from './ast';
 import { validationError } from './errors';
 import type { KeySchemaNames } from './key-condition';
 import { applyUpdate, type UpdateResult } from './update';
@@ -180,7 +188,10 @@ function checkMembers(
   c.check();
 }
 
-function checkConditionalOperator(entries: Record<string, unknown> | undefined, operator?: string | null): void {
+function checkConditionalOperator(
+  entries: Record<string, unknown> | undefined,
+  operator?: string | null,
+): void {
   if (!present(operator)) return;
   if (!entries) fail('ConditionalOperator cannot be used without Filter or Expected');
   if (Object.keys(entries).length < 2) {
@@ -274,7 +285,8 @@ function expectedTerm(name: string, entry: ExpectedAttributeValue): Condition {
   }
   if (present(entry.ComparisonOperator)) {
     const op = entry.ComparisonOperator as LegacyComparisonOperator;
-    if (hasExists) fail(`${INVALID}Exists and ComparisonOperator cannot be used together for Attribute: ${name}`);
+    if (hasExists)
+      fail(`${INVALID}Exists and ComparisonOperator cannot be used together for Attribute: ${name}`);
     if (op !== 'NULL' && op !== 'NOT_NULL' && !hasList && !hasValue) {
       fail(
         `${INVALID}Value or AttributeValueList must be used with ComparisonOperator: ${op} for Attribute: ${name}`,
@@ -292,7 +304,9 @@ function expectedTerm(name: string, entry: ExpectedAttributeValue): Condition {
   }
   const exists = entry.Exists ?? true;
   if (exists && !hasValue) {
-    fail(`${INVALID}Value must be provided when Exists is ${hasExists ? 'true' : 'null'} for Attribute: ${name}`);
+    fail(
+      `${INVALID}Value must be provided when Exists is ${hasExists ? 'true' : 'null'} for Attribute: ${name}`,
+    );
   }
   if (!exists && hasValue) fail(`${INVALID}Value cannot be used when Exists is false for Attribute: ${name}`);
   if (!exists) return { kind: 'attribute_not_exists', path: [name] };
@@ -404,7 +418,8 @@ export function legacyUpdate(attributeUpdates: Record<string, LegacyAttributeUpd
       plan.actions.push({ action: 'REMOVE', path });
     } else if (action === 'DELETE') {
       const type = typeOf(value);
-      if (!SET_TYPES.has(type)) fail(`${INVALID}DELETE action with value is not supported for the type ${type}`);
+      if (!SET_TYPES.has(type))
+        fail(`${INVALID}DELETE action with value is not supported for the type ${type}`);
       plan.actions.push({ action: 'DELETE', path, value });
     } else if (action === 'ADD') {
       const type = typeOf(value);

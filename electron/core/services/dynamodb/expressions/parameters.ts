@@ -10,11 +10,12 @@ import { validationError } from './errors';
  * AttributesToGet, QueryFilter, ConditionalOperator, KeyConditions).
  */
 export function checkExpressionParameters(
-  request: Record<string, unknown>,
+  request: object,
   expression: string[],
   legacy: string[],
 ): void {
-  const present = (p: string) => request[p] !== undefined && request[p] !== null;
+  const members = request as Record<string, unknown>;
+  const present = (p: string) => members[p] !== undefined && members[p] !== null;
   const used = expression.filter(present);
   if (used.length) {
     // KeyConditions may accompany a FilterExpression as long as no KeyConditionExpression is given.
