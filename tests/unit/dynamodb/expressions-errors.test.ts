@@ -277,18 +277,26 @@ const cases: Array<[Kind, string, string]> = [
   [
     'U',
     'ADD a :v',
-    U + 'Incorrect operand type for operator or function; operator: ADD, operand type: STRING',
+    U +
+      'Incorrect operand type for operator or function; operator: ADD, operand type: STRING, typeSet: ALLOWED_FOR_ADD_OPERAND',
   ],
-  ['U', 'ADD a :l', U + 'Incorrect operand type for operator or function; operator: ADD, operand type: LIST'],
+  [
+    'U',
+    'ADD a :l',
+    U +
+      'Incorrect operand type for operator or function; operator: ADD, operand type: LIST, typeSet: ALLOWED_FOR_ADD_OPERAND',
+  ],
   [
     'U',
     'DELETE a :n',
-    U + 'Incorrect operand type for operator or function; operator: DELETE, operand type: NUMBER',
+    U +
+      'Incorrect operand type for operator or function; operator: DELETE, operand type: NUMBER, typeSet: ALLOWED_FOR_DELETE_OPERAND',
   ],
   [
     'U',
     'DELETE a :m',
-    U + 'Incorrect operand type for operator or function; operator: DELETE, operand type: MAP',
+    U +
+      'Incorrect operand type for operator or function; operator: DELETE, operand type: MAP, typeSet: ALLOWED_FOR_DELETE_OPERAND',
   ],
   ['U', 'SET status = foo(a)', U + 'Attribute name is a reserved keyword; reserved keyword: status'],
 ];

@@ -4,6 +4,7 @@
  * AWS answers when it had capacity for everything.
  */
 import type * as DDB from '@aws-sdk/client-dynamodb';
+import { createHash } from 'node:crypto';
 import type { OperationContext } from '../../service';
 import type { Item } from './attribute-value';
 import { capacityMode, consumed, spent, type Spent } from './capacity';
@@ -80,6 +81,17 @@ export function batchGetItem(ctx: OperationContext, input: DDB.BatchGetItemInput
   return out;
 }
 
+/**
+ * AWS prints the request map the way Java prints objects: `WriteRequest@` and a hash code. The
+ * hash here is of the request itself, so the same request always prints the same.
+ */
+function javaObjectName(request: unknown): string {
+  const text = JSON.stringify(request, (_k, v: unknown) =>
+    v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v,
+  );
+  return `com.amazonaws.dynamodb.v20120810.WriteRequest@${createHash('md5').update(text).digest('hex').slice(0, 8)}`;
+}
+
 export async function batchWriteItem(
   ctx: OperationContext,
   input: DDB.BatchWriteItemInput,
@@ -104,7 +116,7 @@ export async function batchWriteItem(
   }
   if (total > 25)
     throw validation(
-      `1 validation error detected: Value '{${tables.map(([n]) => n).join(', ')}}' at 'requestItems' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to 25, Member must have length greater than or equal to 1]`,
+      `1 validation error detected: Value '{${tables.map(([n, requests]) => `${n}=[${requests.map(javaObjectName).join(', ')}]`).join(', ')}}' at 'requestItems' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to 25, Member must have length greater than or equal to 1]`,
     );
   const writes: PlannedWrite[] = [];
   const seen = new Set<string>();

@@ -5,6 +5,7 @@
  */
 import type { Store, Tx } from '../../kernel/store';
 import type { Item } from './attribute-value';
+import { equalValues } from './compare-values';
 import { itemSize } from './item-size';
 import { parseItem, serializeItem, storedKey, type StoredKey } from './stored-item';
 import { appendStreamRecord, type StreamIdentity } from './stream-records';
@@ -145,7 +146,15 @@ export function writeItem(
     if (next) addIndexEntry(tx, meta, index, key, next);
   }
   if (meta.ttl?.enabled) setExpiry(tx, meta, key, next);
-  if (meta.stream.enabled) appendStreamRecord(tx, meta, old?.item, next, options.now, options.identity);
+  // A put or update that changes nothing writes no stream record (as AWS documents).
+  if (meta.stream.enabled && !(old && next && sameItem(old.item, next)))
+    appendStreamRecord(tx, meta, old?.item, next, options.now, options.identity);
+}
+
+function sameItem(a: Item, b: Item): boolean {
+  const names = Object.keys(a);
+  if (names.length !== Object.keys(b).length) return false;
+  return names.every((n) => b[n] !== undefined && equalValues(a[n]!, b[n]!));
 }
 
 /** Everything stored for a table's items (DeleteTable). */

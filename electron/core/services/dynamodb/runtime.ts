@@ -6,7 +6,7 @@ import type { Cloud } from '../../cloud';
 import type { ServiceRuntime } from '../../service';
 import { TableCatalog } from './catalog';
 import type { TableMeta } from './table-meta';
-import { sweepExpired, SWEEP_MS } from './ttl';
+import { sweepExpired, SWEEP_MS, trimStreams } from './ttl';
 
 export class DynamoRuntime implements ServiceRuntime {
   readonly catalog = new TableCatalog();
@@ -54,6 +54,7 @@ export class DynamoRuntime implements ServiceRuntime {
         total += n;
         if (n === 0 || this.closed) break;
       }
+      await trimStreams(this.cloud);
       if (total > 0)
         this.cloud.events.publish({
           topic: 'dynamodb.ttl.deleted',

@@ -59,6 +59,24 @@ export function describeTimeToLive(
 export const SWEEP_MS = 60_000;
 const SWEEP_BATCH = 500;
 
+/** Streams keep their records for 24 hours, and a disabled stream disappears 24 hours later. */
+export const STREAM_RETENTION_MS = 24 * 60 * 60 * 1000;
+
+export async function trimStreams(cloud: Cloud): Promise<void> {
+  const before = cloud.clock.now() - STREAM_RETENTION_MS;
+  // Records are numbered in time order, so the oldest is the first: no scan to find out.
+  const oldest = cloud.store.get<{ at: number }>('SELECT at FROM ddb_stream_records ORDER BY seq LIMIT 1');
+  const gone = cloud.store.get<{ n: number }>(
+    'SELECT COUNT(*) AS n FROM ddb_streams WHERE disabled_at IS NOT NULL AND disabled_at < ?',
+    [before],
+  );
+  if (!(oldest && oldest.at < before) && !gone?.n) return;
+  await cloud.store.write((tx) => {
+    tx.run('DELETE FROM ddb_stream_records WHERE at < ?', [before]);
+    tx.run('DELETE FROM ddb_streams WHERE disabled_at IS NOT NULL AND disabled_at < ?', [before]);
+  });
+}
+
 /** Delete up to a batch of expired items; returns how many went. */
 export async function sweepExpired(cloud: Cloud, catalog: TableCatalog): Promise<number> {
   const nowSeconds = Math.floor(cloud.clock.now() / 1000);

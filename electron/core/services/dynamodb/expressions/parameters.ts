@@ -9,11 +9,7 @@ import { validationError } from './errors';
  * (e.g. Query: ProjectionExpression, FilterExpression, KeyConditionExpression /
  * AttributesToGet, QueryFilter, ConditionalOperator, KeyConditions).
  */
-export function checkExpressionParameters(
-  request: object,
-  expression: string[],
-  legacy: string[],
-): void {
+export function checkExpressionParameters(request: object, expression: string[], legacy: string[]): void {
   const members = request as Record<string, unknown>;
   const present = (p: string) => members[p] !== undefined && members[p] !== null;
   const used = expression.filter(present);

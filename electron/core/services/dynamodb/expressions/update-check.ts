@@ -139,7 +139,7 @@ class UpdateChecker {
     if (typeName && !(operator === 'ADD' && type === 'N')) {
       this.issues.add(
         'operand',
-        `Incorrect operand type for operator or function; operator: ${operator}, operand type: ${typeName}`,
+        `Incorrect operand type for operator or function; operator: ${operator}, operand type: ${typeName}, typeSet: ALLOWED_FOR_${operator}_OPERAND`,
       );
     }
   }
