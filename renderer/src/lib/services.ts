@@ -50,12 +50,7 @@ export const SERVICES: ConsoleService[] = [
     description: 'Managed NoSQL database',
     path: '/dynamodb',
     api: 'dynamodb',
-    coming: [
-      'Tables with partition and sort keys, local and global secondary indexes',
-      'An item explorer to scan and query with a visual condition builder',
-      'The full expression language with the validation messages DynamoDB gives',
-      'Transactions, streams and time to live',
-    ],
+    coming: ['Triggers that invoke Lambda functions from DynamoDB streams', 'The PartiQL editor and backups'],
     cli: 'aws dynamodb list-tables',
   },
   {
