@@ -8,4 +8,12 @@ import { route53 } from './route53';
 import { s3 } from './s3';
 import { sts } from './sts';
 
-export const services: ServiceDefinition[] = [ec2, s3, dynamodb, dynamodbstreams, lambda, route53, sts] as ServiceDefinition[];
+export const services: ServiceDefinition[] = [
+  ec2,
+  s3,
+  dynamodb,
+  dynamodbstreams,
+  lambda,
+  route53,
+  sts,
+] as ServiceDefinition[];
