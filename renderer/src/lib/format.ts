@@ -30,3 +30,18 @@ export function formatLaunched(launched: string): string {
 export function plural(n: number, word: string, many = `${word}s`): string {
   return `${n} ${n === 1 ? word : many}`;
 }
+
+/** "November 22, 2026, 21:03:12 (UTC)", as the S3 and DynamoDB consoles write dates. */
+export function formatConsoleDate(value: Date | string | number | undefined): string {
+  if (value === undefined) return '–';
+  const d = new Date(value);
+  if (Number.isNaN(d.getTime())) return '–';
+  const date = d.toLocaleDateString('en-US', {
+    month: 'long',
+    day: 'numeric',
+    year: 'numeric',
+    timeZone: 'UTC',
+  });
+  const time = d.toLocaleTimeString('en-GB', { timeZone: 'UTC', hour12: false });
+  return `${date}, ${time} (UTC)`;
+}

@@ -231,6 +231,18 @@ function output(
   return out;
 }
 
+/** A read's filter: its FilterExpression, or the legacy QueryFilter / ScanFilter. */
+function readFilter(
+  expressions: ReturnType<typeof contextOf>,
+  expression: string | undefined,
+  legacy: unknown,
+  operator: string | undefined,
+  member: 'QueryFilter' | 'ScanFilter',
+): Condition | undefined {
+  if (expression !== undefined) return expressions.condition(expression, 'FilterExpression');
+  return legacyFilter(legacy as Parameters<typeof legacyFilter>[0], operator, member);
+}
+
 /** The attribute names a condition reads at its top level. */
 function conditionNames(cond: Condition, out = new Set<string>()): Set<string> {
   const operand = (o: Operand): void => {
@@ -333,14 +345,13 @@ export function query(ctx: OperationContext, input: DDB.QueryInput): DDB.QueryOu
     input.KeyConditionExpression !== undefined
       ? expressions.keyCondition(input.KeyConditionExpression, keyNames)
       : legacyKeyConditions(input.KeyConditions as Parameters<typeof legacyKeyConditions>[0], keyNames);
-  const filter =
-    input.FilterExpression !== undefined
-      ? expressions.condition(input.FilterExpression, 'FilterExpression')
-      : legacyFilter(
-          input.QueryFilter as Parameters<typeof legacyFilter>[0],
-          input.ConditionalOperator,
-          'QueryFilter',
-        );
+  const filter = readFilter(
+    expressions,
+    input.FilterExpression,
+    input.QueryFilter,
+    input.ConditionalOperator,
+    'QueryFilter',
+  );
   const projection = readProjection(input, expressions);
   expressions.assertAllUsed();
   if (filter) checkFilterKeys(filter, source.schema);
@@ -482,14 +493,13 @@ export function scan(ctx: OperationContext, input: DDB.ScanInput): DDB.ScanOutpu
   const consistent = input.ConsistentRead === true;
   const source = sourceOf(ctx, input.TableName, input.IndexName, consistent);
   const expressions = contextOf(input);
-  const filter =
-    input.FilterExpression !== undefined
-      ? expressions.condition(input.FilterExpression, 'FilterExpression')
-      : legacyFilter(
-          input.ScanFilter as Parameters<typeof legacyFilter>[0],
-          input.ConditionalOperator,
-          'ScanFilter',
-        );
+  const filter = readFilter(
+    expressions,
+    input.FilterExpression,
+    input.ScanFilter,
+    input.ConditionalOperator,
+    'ScanFilter',
+  );
   const projection = readProjection(input, expressions);
   expressions.assertAllUsed();
   const select = checkSelect(source, input.Select, projection !== undefined, 'Scan');

@@ -134,20 +134,7 @@ export function formatBytes(bytes: number | undefined | null): string {
   return `${n.toFixed(1)} ${units[u]}`;
 }
 
-/** "November 22, 2026, 21:03:12 (UTC)". */
-export function formatDdbDate(value: Date | string | number | undefined): string {
-  if (value === undefined) return '–';
-  const d = new Date(value);
-  if (Number.isNaN(d.getTime())) return '–';
-  const date = d.toLocaleDateString('en-US', {
-    month: 'long',
-    day: 'numeric',
-    year: 'numeric',
-    timeZone: 'UTC',
-  });
-  const time = d.toLocaleTimeString('en-GB', { timeZone: 'UTC', hour12: false });
-  return `${date}, ${time} (UTC)`;
-}
+export { formatConsoleDate as formatDdbDate } from '../../lib/format';
 
 export function projectionText(
   p: { ProjectionType?: string; NonKeyAttributes?: string[] } | undefined,

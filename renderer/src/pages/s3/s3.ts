@@ -25,20 +25,7 @@ export function formatSize(bytes: number | undefined | null): string {
   return `${n.toFixed(1)} ${units[u]}`;
 }
 
-/** "November 22, 2026, 21:03:12 (UTC)", as the S3 console writes dates. */
-export function formatS3Date(value: Date | string | number | undefined): string {
-  if (value === undefined) return '–';
-  const d = new Date(value);
-  if (Number.isNaN(d.getTime())) return '–';
-  const date = d.toLocaleDateString('en-US', {
-    month: 'long',
-    day: 'numeric',
-    year: 'numeric',
-    timeZone: 'UTC',
-  });
-  const time = d.toLocaleTimeString('en-GB', { timeZone: 'UTC', hour12: false });
-  return `${date}, ${time} (UTC)`;
-}
+export { formatConsoleDate as formatS3Date } from '../../lib/format';
 
 /** The bucket naming rules, as the Create bucket page lists them; null when the name is fine. */
 export function bucketNameProblem(name: string): string | null {
