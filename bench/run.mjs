@@ -4,16 +4,20 @@
 // The floor is the most any server can score with this client on this machine, so operations
 // are compared as a fraction of it.
 //
-//   node bench/run.mjs [--only foundation|ec2|os|s3] [--n 2000] [--conc 1,16] [--starts 7]
+//   node bench/run.mjs [--only foundation|ec2|os|s3|dynamodb] [--n 2000] [--conc 1,16] [--starts 7]
 //                      [--runs 500] [--instances 5000] [--os-instances 200] [--keys 300]
 //                      [--commands 50] [--s3-n 1000] [--s3-big-n 50] [--s3-rounds 3]
 //                      [--s3-list-keys 10000] [--s3-large-mib 100] [--s3-upload-gib 1]
+//                      [--ddb-n 1000] [--ddb-rounds 3] [--ddb-queries 50] [--ddb-scans 10]
+//                      [--ddb-big-items 1000000] [--ddb-big-queries 200] [--ddb-big-budget-s 1800]
+//                      [--ddb-big-cloudlab-only]
 //                      [--json-only]
 //
 // Peers: LocalStack needs Docker and an account token and moto needs PyPI; neither can run
 // offline here, so the SDK floor is the comparison for these operations.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { runDynamodb } from './dynamodb.mjs';
 import { runEc2 } from './ec2.mjs';
 import { runFoundation } from './foundation.mjs';
 import { runOs } from './os.mjs';
@@ -71,6 +75,24 @@ if (!only || only === 's3') {
   );
   const r = await runS3({ ...o, concs, log });
   summary.s3 = r.summary;
+  failed ||= r.failed;
+}
+if (!only || only === 'dynamodb') {
+  const o = {
+    n: Number(arg('ddb-n', 1000)),
+    rounds: Number(arg('ddb-rounds', 3)),
+    queries: Number(arg('ddb-queries', 50)),
+    scans: Number(arg('ddb-scans', 10)),
+    bigItems: Number(arg('ddb-big-items', 1000000)), // 0 skips the scale test
+    bigQueriesN: Number(arg('ddb-big-queries', 200)),
+    bigBudgetS: Number(arg('ddb-big-budget-s', 1800)), // per target: past it, no more filling
+    bigDynalite: !args.includes('--ddb-big-cloudlab-only'),
+  };
+  log(
+    `# DynamoDB (Cloud Lab, dynalite 4.0.0 and the SDK floor; ${o.rounds} rounds, concurrency ${concs.join(',')})\n`,
+  );
+  const r = await runDynamodb({ ...o, concs, log });
+  summary.dynamodb = r.summary;
   failed ||= r.failed;
 }
 mkdirSync(join(root, 'bench', 'results'), { recursive: true });
