@@ -109,7 +109,7 @@ describe('aws CLI', () => {
         ['s3api', 'get-bucket-accelerate-configuration', '--bucket', 'photos'],
         'GetBucketAccelerateConfiguration',
       ],
-      [['dynamodb', 'list-tables'], 'ListTables'],
+      [['dynamodb', 'list-backups'], 'ListBackups'],
       [['lambda', 'list-functions'], 'ListFunctions'],
       [['route53', 'list-hosted-zones'], 'ListHostedZones'],
       [['ec2', 'describe-launch-templates'], 'DescribeLaunchTemplates'],

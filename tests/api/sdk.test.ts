@@ -2,7 +2,7 @@
  * The AWS SDK for JavaScript v3 against `cloudlab serve`: identity, Regions and zones, every
  * authentication failure, presigned URLs, and the NotImplemented answer of each protocol.
  */
-import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, ListBackupsCommand } from '@aws-sdk/client-dynamodb';
 import {
   DescribeAvailabilityZonesCommand,
   DescribeLaunchTemplatesCommand,
@@ -163,7 +163,7 @@ describe('operations that are not simulated yet', () => {
       () => new EC2Client(config()).send(new DescribeLaunchTemplatesCommand({})),
       'DescribeLaunchTemplates',
     ],
-    ['dynamodb (json)', () => new DynamoDBClient(config()).send(new ListTablesCommand({})), 'ListTables'],
+    ['dynamodb (json)', () => new DynamoDBClient(config()).send(new ListBackupsCommand({})), 'ListBackups'],
     [
       'lambda (rest-json)',
       () => new LambdaClient(config()).send(new ListFunctionsCommand({})),

@@ -55,7 +55,8 @@ describe('cloudlab serve', () => {
         ec2: 'running',
         sts: 'running',
         s3: 'running',
-        dynamodb: 'not-implemented',
+        dynamodb: 'running',
+        lambda: 'not-implemented',
       });
 
       const page = await fetch(`${lab.endpoint}/_cloudlab/`);
