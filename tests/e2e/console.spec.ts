@@ -91,10 +91,13 @@ test('search finds services and Regions', async ({ page }) => {
   await page.keyboard.type('dynamo');
   await expect(page.getByRole('option', { name: /Amazon DynamoDB/ })).toBeVisible();
   await page.keyboard.press('Enter');
-  await expect(page.getByRole('heading', { level: 1, name: 'Amazon DynamoDB' })).toBeVisible();
-  await page.getByRole('button', { name: 'Call ListTables' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: /^Tables/ })).toBeVisible();
+  await page.getByRole('combobox', { name: /Search/ }).fill('lambda');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1, name: 'AWS Lambda' })).toBeVisible();
+  await page.getByRole('button', { name: 'Call ListFunctions' }).click();
   await expect(
-    page.getByText(/NotImplemented: The ListTables operation of Amazon DynamoDB is not implemented/),
+    page.getByText(/NotImplemented: The ListFunctions operation of AWS Lambda is not implemented/),
   ).toBeVisible();
   await page.getByRole('combobox', { name: /Search/ }).fill('ireland');
   await page.getByRole('option', { name: /Europe \(Ireland\)/ }).click();
