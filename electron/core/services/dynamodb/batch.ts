@@ -16,15 +16,11 @@ import { readItem } from './item-store';
 import { readUnits } from './item-size';
 import { runWrite, type PlannedWrite } from './item-write';
 import { planDelete, planPut, readProjection, tableKeySchema } from './items';
-import { storedKey } from './stored-item';
+import { itemId, storedKey } from './stored-item';
 import type { TableMeta } from './table-meta';
 import { validateKey } from './validate-values';
 
 type Raw = Record<string, unknown>;
-
-function keyId(meta: TableMeta, key: { hash: number; pk: Uint8Array; sk: Uint8Array }): string {
-  return `${meta.id}:${Buffer.from(key.pk).toString('hex')}:${Buffer.from(key.sk).toString('hex')}`;
-}
 
 export function batchGetItem(ctx: OperationContext, input: DDB.BatchGetItemInput): DDB.BatchGetItemOutput {
   const tables = Object.entries(input.RequestItems ?? {});
@@ -62,7 +58,7 @@ export function batchGetItem(ctx: OperationContext, input: DDB.BatchGetItemInput
     for (const raw of request.Keys!) {
       const key = validateKey(raw as Raw, tableKeySchema(meta));
       const stored = storedKey(meta, key);
-      const id = keyId(meta, stored);
+      const id = itemId(meta.id, stored);
       if (seen.has(id)) throw invalidParameter('Provided list of item keys contains duplicates');
       seen.add(id);
       const item = readItem(ctx.cloud.store, meta.id, stored);
@@ -132,7 +128,7 @@ export async function batchWriteItem(
       const w = put
         ? planPut(ctx, { TableName: name, Item: put.Item as Raw }, none)
         : planDelete(ctx, { TableName: name, Key: del!.Key as Raw }, none);
-      const id = keyId(w.meta, w.key);
+      const id = itemId(w.meta.id, w.key);
       if (seen.has(id)) throw invalidParameter('Provided list of item keys contains duplicates');
       seen.add(id);
       writes.push(w);

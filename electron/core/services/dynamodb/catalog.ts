@@ -43,6 +43,13 @@ export function saveMeta(tx: Tx, meta: TableMeta): void {
   tx.run('UPDATE ddb_tables SET meta = ? WHERE id = ?', [JSON.stringify(meta), meta.id]);
 }
 
+/** A table ARN's parts (ValidationException for anything else). */
+export function parseTableArn(value: string): { region: string; accountId: string; name: string } {
+  const m = /^arn:aws:dynamodb:([a-z0-9-]+):(\d{12}):table\/([a-zA-Z0-9_.-]{3,255})$/.exec(value);
+  if (!m) throw validation(`Invalid TableArn: Invalid ResourceArn provided as input ${value}`);
+  return { region: m[1]!, accountId: m[2]!, name: m[3]! };
+}
+
 /**
  * A TableName parameter: a name, or a table ARN (DynamoDB accepts both) of the caller's
  * account and Region.
@@ -50,10 +57,9 @@ export function saveMeta(tx: Tx, meta: TableMeta): void {
 export function tableNameOf(ctx: OperationContext, nameOrArn: string | undefined): string {
   const value = nameOrArn ?? '';
   if (!value.startsWith('arn:')) return value;
-  const m = /^arn:aws:dynamodb:([a-z0-9-]+):(\d{12}):table\/([a-zA-Z0-9_.-]{3,255})$/.exec(value);
-  if (!m) throw validation(`Invalid TableArn: Invalid ResourceArn provided as input ${value}`);
-  if (m[1] !== ctx.region.code || m[2] !== ctx.principal.accountId) throw resourceNotFound();
-  return m[3]!;
+  const arn = parseTableArn(value);
+  if (arn.region !== ctx.region.code || arn.accountId !== ctx.principal.accountId) throw resourceNotFound();
+  return arn.name;
 }
 
 /** The caller's table for an operation that describes or changes it. */

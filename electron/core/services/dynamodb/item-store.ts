@@ -107,6 +107,8 @@ export function setExpiry(tx: Tx, meta: TableMeta, key: StoredKey, item: Item | 
 
 export interface WriteOptions {
   now: number;
+  /** itemSize(next), when the caller has it already. */
+  size?: number;
   /** Who made the change, for stream records of Time to Live deletions. */
   identity?: StreamIdentity;
 }
@@ -125,7 +127,7 @@ export function writeItem(
 ): void {
   const indexes = meta.indexes;
   if (next) {
-    const size = itemSize(next);
+    const size = options.size ?? itemSize(next);
     tx.run(
       'INSERT OR REPLACE INTO ddb_items (table_id, hash, pk, sk, item, size) VALUES (?, ?, ?, ?, ?, ?)',
       [meta.id, key.hash, key.pk, key.sk, serializeItem(next), size],

@@ -34,9 +34,13 @@ export interface WriteResult {
 }
 
 /** Units a write costs: the larger of the item before and after, and each index it touches. */
-function writeCapacity(meta: TableMeta, old: StoredItem | undefined, next: Item | undefined): Spent {
+function writeCapacity(
+  meta: TableMeta,
+  old: StoredItem | undefined,
+  next: Item | undefined,
+  nextSize: number,
+): Spent {
   const used = spent(false);
-  const nextSize = next ? itemSize(next) : 0;
   used.table = writeUnits(Math.max(old?.size ?? 0, nextSize));
   for (const index of meta.indexes) {
     if (index.status === 'DELETING') continue;
@@ -63,11 +67,12 @@ export function checkCondition(w: PlannedWrite, old: StoredItem | undefined): vo
 export function runWrite(tx: Tx, w: PlannedWrite, now: number): WriteResult {
   const old = readItem(tx, w.meta.id, w.key);
   checkCondition(w, old);
-  if (!w.apply) return { old, next: old?.item, capacity: writeCapacity(w.meta, old, undefined) };
+  if (!w.apply) return { old, next: old?.item, capacity: writeCapacity(w.meta, old, undefined, 0) };
   const next = w.apply(old?.item);
-  if (next && itemSize(next) > MAX_ITEM_BYTES) throw itemTooLarge(w.kind === 'Update');
-  writeItem(tx, w.meta, w.key, old, next, { now });
-  return { old, next, capacity: writeCapacity(w.meta, old, next) };
+  const size = next ? itemSize(next) : 0;
+  if (size > MAX_ITEM_BYTES) throw itemTooLarge(w.kind === 'Update');
+  writeItem(tx, w.meta, w.key, old, next, { now, size });
+  return { old, next, capacity: writeCapacity(w.meta, old, next, size) };
 }
 
 export function returnValuesOf(

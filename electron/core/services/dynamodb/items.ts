@@ -20,7 +20,7 @@ import {
   type ProjectionPath,
 } from './expressions';
 import { readItem } from './item-store';
-import { itemSize, readUnits } from './item-size';
+import { readUnits } from './item-size';
 import { returnValuesOf, runWrite, type PlannedWrite } from './item-write';
 import { storedKey } from './stored-item';
 import { keyNames, type TableMeta } from './table-meta';
@@ -244,5 +244,3 @@ export function getItem(ctx: OperationContext, input: DDB.GetItemInput): DDB.Get
   }
   return out;
 }
-
-export { itemSize };

@@ -58,12 +58,7 @@ function sourceOf(
   return { meta, index, schema: index };
 }
 
-function checkSelect(
-  source: Source,
-  select: string | undefined,
-  hasProjection: boolean,
-  operation: 'Query' | 'Scan',
-): Select {
+function checkSelect(source: Source, select: string | undefined, hasProjection: boolean): Select {
   if (
     select !== undefined &&
     !['ALL_ATTRIBUTES', 'ALL_PROJECTED_ATTRIBUTES', 'SPECIFIC_ATTRIBUTES', 'COUNT'].includes(select)
@@ -87,7 +82,6 @@ function checkSelect(
     throw validation(
       `One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not supported for global secondary index ${source.index.name} because its projection type is not ALL`,
     );
-  void operation;
   return (
     (select as Select | undefined) ??
     (hasProjection ? 'SPECIFIC_ATTRIBUTES' : source.index ? 'ALL_PROJECTED_ATTRIBUTES' : 'ALL_ATTRIBUTES')
@@ -355,7 +349,7 @@ export function query(ctx: OperationContext, input: DDB.QueryInput): DDB.QueryOu
   const projection = readProjection(input, expressions);
   expressions.assertAllUsed();
   if (filter) checkFilterKeys(filter, source.schema);
-  const select = checkSelect(source, input.Select, projection !== undefined, 'Query');
+  const select = checkSelect(source, input.Select, projection !== undefined);
   const partitionValue = keyCondition.partition.value;
   if (!(source.schema.hash.type in partitionValue))
     throw validation(
@@ -502,7 +496,7 @@ export function scan(ctx: OperationContext, input: DDB.ScanInput): DDB.ScanOutpu
   );
   const projection = readProjection(input, expressions);
   expressions.assertAllUsed();
-  const select = checkSelect(source, input.Select, projection !== undefined, 'Scan');
+  const select = checkSelect(source, input.Select, projection !== undefined);
   const [lo, hi] =
     input.Segment !== undefined ? segmentRange(input.Segment, input.TotalSegments!) : [0, 2 ** 32];
   const start = startRow(source, input.ExclusiveStartKey as Record<string, unknown> | undefined);

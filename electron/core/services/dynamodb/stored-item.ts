@@ -14,6 +14,11 @@ export interface StoredKey {
 
 const EMPTY = new Uint8Array(0);
 
+/** One item of one table, as a string: how batches and transactions spot two actions on it. */
+export function itemId(tableId: number, key: StoredKey): string {
+  return `${tableId}:${Buffer.from(key.pk).toString('hex')}:${Buffer.from(key.sk).toString('hex')}`;
+}
+
 /** The row key of an item (or of a key given alone) under a table's or an index's schema. */
 export function storedKey(schema: KeySchema, item: Item): StoredKey {
   const pk = encodeKey(item[schema.hash.name]!);

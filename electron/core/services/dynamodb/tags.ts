@@ -2,7 +2,7 @@
 import type * as DDB from '@aws-sdk/client-dynamodb';
 import type { Empty } from '../../../contract/aws-api';
 import type { OperationContext } from '../../service';
-import { catalogOf, saveMeta } from './catalog';
+import { catalogOf, parseTableArn, saveMeta } from './catalog';
 import { Constraints } from './constraints';
 import { invalidParameter, resourceNotFound, validation } from './errors';
 import type { TableMeta } from './table-meta';
@@ -26,11 +26,10 @@ export function checkTags(tags: DDB.Tag[]): void {
 
 /** The table a resource ARN names, in the caller's account and Region. */
 function tableOfArn(ctx: OperationContext, arn: string | undefined): TableMeta {
-  const m = /^arn:aws:dynamodb:([a-z0-9-]+):(\d{12}):table\/([a-zA-Z0-9_.-]{3,255})$/.exec(arn ?? '');
-  if (!m) throw validation(`Invalid TableArn: Invalid ResourceArn provided as input ${arn ?? ''}`);
+  const parts = parseTableArn(arn ?? '');
   const meta =
-    m[1] === ctx.region.code && m[2] === ctx.principal.accountId
-      ? catalogOf(ctx).find(ctx.cloud.store, m[2], m[1], m[3]!)
+    parts.region === ctx.region.code && parts.accountId === ctx.principal.accountId
+      ? catalogOf(ctx).find(ctx.cloud.store, parts.accountId, parts.region, parts.name)
       : undefined;
   if (!meta) throw resourceNotFound(`Requested resource not found: ResourcArn: ${arn} not found`);
   return meta;

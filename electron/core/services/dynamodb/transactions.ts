@@ -17,7 +17,7 @@ import { readItem } from './item-store';
 import { readUnits } from './item-size';
 import { checkCondition, runWrite, type PlannedWrite } from './item-write';
 import { contextOf, planDelete, planPut, planUpdate, readProjection, tableKeySchema } from './items';
-import { storedKey } from './stored-item';
+import { itemId, storedKey } from './stored-item';
 import type { TableMeta } from './table-meta';
 import { validateKey } from './validate-values';
 
@@ -133,7 +133,7 @@ export async function transactWriteItems(
   const writes = input.TransactItems!.map((action) => plan(ctx, action));
   const ids = new Set<string>();
   for (const w of writes) {
-    const id = `${w.meta.id}:${Buffer.from(w.key.pk).toString('hex')}:${Buffer.from(w.key.sk).toString('hex')}`;
+    const id = itemId(w.meta.id, w.key);
     if (ids.has(id)) throw validation('Transaction request cannot include multiple operations on one item');
     ids.add(id);
   }
@@ -207,7 +207,7 @@ export function transactGetItems(
   });
   const ids = new Set<string>();
   for (const r of reads) {
-    const id = `${r.meta.id}:${Buffer.from(r.key.pk).toString('hex')}:${Buffer.from(r.key.sk).toString('hex')}`;
+    const id = itemId(r.meta.id, r.key);
     if (ids.has(id)) throw validation('Transaction request cannot include multiple operations on one item');
     ids.add(id);
   }

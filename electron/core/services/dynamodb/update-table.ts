@@ -72,12 +72,7 @@ function changedThroughput(
   return next;
 }
 
-function applyUpdate(
-  ctx: OperationContext,
-  meta: TableMeta,
-  input: DDB.UpdateTableInput,
-  now: number,
-): TableMeta {
+function applyUpdate(meta: TableMeta, input: DDB.UpdateTableInput, now: number): TableMeta {
   const next: TableMeta = structuredClone(meta);
   next.indexes = liveIndexes(meta, now);
   let updating = false;
@@ -216,7 +211,6 @@ function applyUpdate(
     next.status = 'UPDATING';
     next.statusUntil = now + UPDATE_MS;
   }
-  void ctx;
   return next;
 }
 
@@ -236,7 +230,7 @@ export async function updateTable(
       throw resourceInUse(
         `Attempt to change a resource which is still in use: Table is being ${status === 'CREATING' ? 'created' : 'updated'}: ${meta.name}`,
       );
-    const next = applyUpdate(ctx, meta, input, now);
+    const next = applyUpdate(meta, input, now);
     for (const index of next.indexes) {
       const before = meta.indexes.find((i) => i.name === index.name);
       if (!before) {
