@@ -4,6 +4,7 @@ import { dynamodb } from './dynamodb';
 import { dynamodbstreams } from './dynamodbstreams';
 import { ec2 } from './ec2';
 import { lambda } from './lambda';
+import { logs } from './logs';
 import { route53 } from './route53';
 import { s3 } from './s3';
 import { sts } from './sts';
@@ -14,6 +15,7 @@ export const services: ServiceDefinition[] = [
   dynamodb,
   dynamodbstreams,
   lambda,
+  logs,
   route53,
   sts,
 ] as ServiceDefinition[];
