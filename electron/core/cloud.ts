@@ -10,6 +10,7 @@ import { DETERMINISTIC_EPOCH, SimClock, type ClockState } from './kernel/clock';
 import { AwsError, isAwsError, notImplemented, WorkspaceError } from './kernel/errors';
 import { EventBus } from './kernel/events';
 import { Ids, idMigrations } from './kernel/ids';
+import { SessionKeys } from './kernel/session-keys';
 import { Settings, settingsMigrations } from './kernel/settings';
 import type { SyncPolicy } from './kernel/journal';
 import { Store, type CheckpointPolicy } from './kernel/store';
@@ -70,6 +71,13 @@ export class Cloud {
   /** The operating systems of instances and workstations (made once the services run). */
   os!: OsRuntime;
   private unsubscribeClock: () => void = () => undefined;
+  /**
+   * The AWS endpoint's URL while the host listens on one (`http://127.0.0.1:4566`): Lambda
+   * functions' SDKs call it, and GetFunction's code download URLs point at it.
+   */
+  endpoint: string | null = null;
+  /** Temporary credentials for assumed roles (instance profiles, Lambda execution roles). */
+  readonly sessionKeys: SessionKeys;
 
   private constructor(
     readonly store: Store,
@@ -83,6 +91,7 @@ export class Cloud {
   ) {
     this.services = new Map(allServices.map((s) => [s.name, s]));
     this.hypervisor = new Hypervisor(store, catalogue, clock, events, settings);
+    this.sessionKeys = new SessionKeys(ids, accounts);
   }
 
   static async open(options: CloudOptions): Promise<Cloud> {

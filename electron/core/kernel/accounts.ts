@@ -75,12 +75,16 @@ interface KeyRow {
 
 export class Accounts {
   private keys = new Map<string, AccessKey | null>();
+  /** Temporary keys (instance profiles, Lambda execution roles), kept only while the cloud runs. */
+  private sessions = new Map<string, AccessKey>();
   private optIn = new Map<string, ReadonlySet<string>>();
 
   constructor(private readonly store: Store) {}
 
   /** The access key with this ID, or undefined if no account has it. */
   accessKey(accessKeyId: string): AccessKey | undefined {
+    const session = this.sessions.get(accessKeyId);
+    if (session) return session;
     if (!this.keys.has(accessKeyId)) {
       const row = this.store.get<KeyRow>('SELECT * FROM access_keys WHERE access_key_id = ?', [accessKeyId]);
       this.keys.set(
@@ -101,6 +105,11 @@ export class Accounts {
       );
     }
     return this.keys.get(accessKeyId) ?? undefined;
+  }
+
+  /** Accept a temporary key (an assumed role's session) for signed requests from now on. */
+  addSessionKey(key: AccessKey): void {
+    this.sessions.set(key.accessKeyId, key);
   }
 
   /** Who the console acts as: the default account's first access key. */

@@ -180,6 +180,11 @@ export class Store {
     this.timer.unref();
   }
 
+  /** The workspace directory, or null for an in-memory store. */
+  get directory(): string | null {
+    return this.dir;
+  }
+
   get sequence(): number {
     return this.seq;
   }
