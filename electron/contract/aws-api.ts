@@ -7,6 +7,8 @@
 import type * as DDB from '@aws-sdk/client-dynamodb';
 import type * as DDBS from '@aws-sdk/client-dynamodb-streams';
 import type * as EC2 from '@aws-sdk/client-ec2';
+import type * as LAMBDA from '@aws-sdk/client-lambda';
+import type * as LOGS from '@aws-sdk/client-cloudwatch-logs';
 import type * as S3 from '@aws-sdk/client-s3';
 import type * as STS from '@aws-sdk/client-sts';
 
@@ -15,6 +17,12 @@ import type * as STS from '@aws-sdk/client-sts';
  * bytes), not the SDK's client-side stream mixin.
  */
 export type S3Body<T> = Omit<T, 'Body'> & { Body?: AsyncIterable<Uint8Array> | Uint8Array };
+
+/**
+ * Invoke's answer: the payload is the function's bytes (the SDK's Uint8ArrayBlobAdapter is a
+ * client-side wrapper).
+ */
+export type LambdaInvocationResponse = Omit<LAMBDA.InvocationResponse, 'Payload'> & { Payload?: Uint8Array };
 
 /** Operations whose answer has no members. */
 export type Empty = Record<string, never>;
@@ -205,7 +213,85 @@ export interface AwsApi {
     GetShardIterator: [DDBS.GetShardIteratorInput, DDBS.GetShardIteratorOutput];
     GetRecords: [DDBS.GetRecordsInput, DDBS.GetRecordsOutput];
   };
-  lambda: Record<never, never>;
+  lambda: {
+    // functions
+    CreateFunction: [LAMBDA.CreateFunctionRequest, LAMBDA.FunctionConfiguration];
+    GetFunction: [LAMBDA.GetFunctionRequest, LAMBDA.GetFunctionResponse];
+    GetFunctionConfiguration: [LAMBDA.GetFunctionConfigurationRequest, LAMBDA.FunctionConfiguration];
+    UpdateFunctionCode: [LAMBDA.UpdateFunctionCodeRequest, LAMBDA.FunctionConfiguration];
+    UpdateFunctionConfiguration: [LAMBDA.UpdateFunctionConfigurationRequest, LAMBDA.FunctionConfiguration];
+    ListFunctions: [LAMBDA.ListFunctionsRequest, LAMBDA.ListFunctionsResponse];
+    DeleteFunction: [LAMBDA.DeleteFunctionRequest, Empty];
+    GetAccountSettings: [LAMBDA.GetAccountSettingsRequest, LAMBDA.GetAccountSettingsResponse];
+    // invocation
+    Invoke: [LAMBDA.InvocationRequest, LambdaInvocationResponse];
+    // versions and aliases
+    PublishVersion: [LAMBDA.PublishVersionRequest, LAMBDA.FunctionConfiguration];
+    ListVersionsByFunction: [LAMBDA.ListVersionsByFunctionRequest, LAMBDA.ListVersionsByFunctionResponse];
+    CreateAlias: [LAMBDA.CreateAliasRequest, LAMBDA.AliasConfiguration];
+    GetAlias: [LAMBDA.GetAliasRequest, LAMBDA.AliasConfiguration];
+    UpdateAlias: [LAMBDA.UpdateAliasRequest, LAMBDA.AliasConfiguration];
+    DeleteAlias: [LAMBDA.DeleteAliasRequest, Empty];
+    ListAliases: [LAMBDA.ListAliasesRequest, LAMBDA.ListAliasesResponse];
+    // resource policy
+    AddPermission: [LAMBDA.AddPermissionRequest, LAMBDA.AddPermissionResponse];
+    RemovePermission: [LAMBDA.RemovePermissionRequest, Empty];
+    GetPolicy: [LAMBDA.GetPolicyRequest, LAMBDA.GetPolicyResponse];
+    // concurrency and asynchronous invocation
+    PutFunctionConcurrency: [LAMBDA.PutFunctionConcurrencyRequest, LAMBDA.Concurrency];
+    GetFunctionConcurrency: [LAMBDA.GetFunctionConcurrencyRequest, LAMBDA.GetFunctionConcurrencyResponse];
+    DeleteFunctionConcurrency: [LAMBDA.DeleteFunctionConcurrencyRequest, Empty];
+    PutFunctionEventInvokeConfig: [
+      LAMBDA.PutFunctionEventInvokeConfigRequest,
+      LAMBDA.FunctionEventInvokeConfig,
+    ];
+    GetFunctionEventInvokeConfig: [
+      LAMBDA.GetFunctionEventInvokeConfigRequest,
+      LAMBDA.FunctionEventInvokeConfig,
+    ];
+    DeleteFunctionEventInvokeConfig: [LAMBDA.DeleteFunctionEventInvokeConfigRequest, Empty];
+    // event source mappings
+    CreateEventSourceMapping: [
+      LAMBDA.CreateEventSourceMappingRequest,
+      LAMBDA.EventSourceMappingConfiguration,
+    ];
+    GetEventSourceMapping: [LAMBDA.GetEventSourceMappingRequest, LAMBDA.EventSourceMappingConfiguration];
+    UpdateEventSourceMapping: [
+      LAMBDA.UpdateEventSourceMappingRequest,
+      LAMBDA.EventSourceMappingConfiguration,
+    ];
+    DeleteEventSourceMapping: [
+      LAMBDA.DeleteEventSourceMappingRequest,
+      LAMBDA.EventSourceMappingConfiguration,
+    ];
+    ListEventSourceMappings: [LAMBDA.ListEventSourceMappingsRequest, LAMBDA.ListEventSourceMappingsResponse];
+    // function URLs
+    CreateFunctionUrlConfig: [LAMBDA.CreateFunctionUrlConfigRequest, LAMBDA.CreateFunctionUrlConfigResponse];
+    GetFunctionUrlConfig: [LAMBDA.GetFunctionUrlConfigRequest, LAMBDA.GetFunctionUrlConfigResponse];
+    UpdateFunctionUrlConfig: [LAMBDA.UpdateFunctionUrlConfigRequest, LAMBDA.UpdateFunctionUrlConfigResponse];
+    DeleteFunctionUrlConfig: [LAMBDA.DeleteFunctionUrlConfigRequest, Empty];
+    ListFunctionUrlConfigs: [LAMBDA.ListFunctionUrlConfigsRequest, LAMBDA.ListFunctionUrlConfigsResponse];
+    // tags
+    TagResource: [LAMBDA.TagResourceRequest, Empty];
+    UntagResource: [LAMBDA.UntagResourceRequest, Empty];
+    ListTags: [LAMBDA.ListTagsRequest, LAMBDA.ListTagsResponse];
+  };
+  logs: {
+    CreateLogGroup: [LOGS.CreateLogGroupRequest, Empty];
+    DeleteLogGroup: [LOGS.DeleteLogGroupRequest, Empty];
+    DescribeLogGroups: [LOGS.DescribeLogGroupsRequest, LOGS.DescribeLogGroupsResponse];
+    CreateLogStream: [LOGS.CreateLogStreamRequest, Empty];
+    DeleteLogStream: [LOGS.DeleteLogStreamRequest, Empty];
+    DescribeLogStreams: [LOGS.DescribeLogStreamsRequest, LOGS.DescribeLogStreamsResponse];
+    PutLogEvents: [LOGS.PutLogEventsRequest, LOGS.PutLogEventsResponse];
+    GetLogEvents: [LOGS.GetLogEventsRequest, LOGS.GetLogEventsResponse];
+    FilterLogEvents: [LOGS.FilterLogEventsRequest, LOGS.FilterLogEventsResponse];
+    PutRetentionPolicy: [LOGS.PutRetentionPolicyRequest, Empty];
+    DeleteRetentionPolicy: [LOGS.DeleteRetentionPolicyRequest, Empty];
+    TagResource: [LOGS.TagResourceRequest, Empty];
+    UntagResource: [LOGS.UntagResourceRequest, Empty];
+    ListTagsForResource: [LOGS.ListTagsForResourceRequest, LOGS.ListTagsForResourceResponse];
+  };
   route53: Record<never, never>;
 }
 
