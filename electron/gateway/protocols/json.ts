@@ -164,7 +164,11 @@ export class JsonCodec implements ProtocolCodec {
     if (!op.input) return {};
     const input = this.shapes.read(body, op.input, '') as Record<string, unknown>;
     const missing = missingRequired(this.model, op.input, input);
-    if (missing.length > 0) throw new AwsError('ValidationException', nullValidationMessage(missing));
+    if (missing.length > 0)
+      throw new AwsError(
+        this.wire.missingMemberCode ?? 'ValidationException',
+        nullValidationMessage(missing),
+      );
     return input;
   }
 

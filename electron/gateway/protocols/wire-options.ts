@@ -9,6 +9,12 @@ export interface WireOptions {
   jsonErrorType?: (code: string) => string;
   /** json protocol: send x-amz-crc32 of the body (DynamoDB does; botocore checks it). */
   crc32?: boolean;
+  /**
+   * json protocol: the code of the error for a required member missing from the input
+   * ("Value null at 'x' failed to satisfy constraint: Member must not be null"); ValidationException
+   * unless the service says otherwise (CloudWatch Logs answers InvalidParameterException).
+   */
+  missingMemberCode?: string;
   /** rest-xml: S3 answers <Error>…</Error>; others <ErrorResponse><Error>…</Error></ErrorResponse>. */
   xmlErrorStyle?: 's3' | 'standard';
   /** rest-xml: namespace of output documents and error responses. */
@@ -31,6 +37,9 @@ export const WIRE_OPTIONS: Record<string, WireOptions> = {
   dynamodbstreams: {
     jsonErrorType: (code) => `com.amazonaws.dynamodb.v20120810#${code}`,
     crc32: true,
+  },
+  logs: {
+    missingMemberCode: 'InvalidParameterException',
   },
   s3: {
     xmlErrorStyle: 's3',
