@@ -1,3 +1,4 @@
+import { strToU8, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { osLab } from './lab';
 
@@ -121,5 +122,28 @@ describe('aws inside an instance', () => {
     const bad = await sh.run("aws sts get-caller-identity --query 'Account['");
     expect(bad.exitCode).toBe(252);
     expect(bad.stderr).toMatch(/^\nBad value for --query Account\[: /);
+  });
+
+  it('runs aws lambda: create-function from a zip on the instance, invoke into an outfile, the log tail', async () => {
+    const lab = await osLab();
+    const id = await lab.launch({ IamInstanceProfile: { Name: 'app-role' } });
+    const sh = await lab.shell(id);
+    const pkg = zipSync({ 'index.mjs': strToU8('export const handler = async (e) => ({ hello: e.name });') });
+    await (await lab.cloud.os.instance(id))!.fs.writeFile('/home/ec2-user/function.zip', pkg);
+    const created = await sh.run(
+      'aws lambda create-function --function-name hi --runtime nodejs22.x --handler index.handler ' +
+        '--role arn:aws:iam::123456789012:role/lambda-role --zip-file fileb://function.zip',
+    );
+    expect(created.exitCode, created.stderr).toBe(0);
+    expect(JSON.parse(created.stdout)).toMatchObject({ FunctionName: 'hi', State: 'Pending' });
+    await lab.elapse(1_000);
+    const invoked = await sh.run(
+      `aws lambda invoke --function-name hi --cli-binary-format raw-in-base64-out --payload '{"name":"Ada"}' --log-type Tail out.json`,
+    );
+    expect(invoked.exitCode, invoked.stderr).toBe(0);
+    const answer = JSON.parse(invoked.stdout) as { StatusCode: number; LogResult: string };
+    expect(answer.StatusCode).toBe(200);
+    expect(Buffer.from(answer.LogResult, 'base64').toString()).toContain('REPORT RequestId:');
+    expect((await sh.run('cat out.json')).stdout).toBe('{"hello":"Ada"}');
   });
 });

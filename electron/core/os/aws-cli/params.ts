@@ -198,6 +198,20 @@ export async function buildInput(
   const unknown: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
+    // The CLI's customisation of `lambda create-function`: `--zip-file fileb://…` is Code.ZipFile.
+    if (
+      a === '--zip-file' &&
+      operation === 'CreateFunction' &&
+      'Code' in members &&
+      !('ZipFile' in members)
+    ) {
+      const value = args[++i];
+      if (value === undefined) throw new ParamError('argument --zip-file: expected one argument');
+      const loaded = await fileValue(value, ctx);
+      const zip = typeof loaded === 'string' ? new TextEncoder().encode(loaded) : loaded;
+      input.Code = { ...(input.Code as object | undefined), ZipFile: zip };
+      continue;
+    }
     if (!a.startsWith('--')) {
       positional.push(a);
       continue;
