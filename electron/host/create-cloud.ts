@@ -7,6 +7,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { LabInfo } from '../contract/console-api';
 import { Cloud } from '../core/cloud';
+import { readCode } from '../core/services/lambda/code';
+import { CODE_PATH, verifyCodeLocation } from '../core/services/lambda/code-location';
+import { parseFunctionUrlHost } from '../core/services/lambda/function-urls';
+import { serveFunctionUrl, type IamIdentity } from '../core/services/lambda/url-invoke';
+import { parseQueryString, type GatewayRequest } from '../gateway/http';
+import { checkPayloadHash, checkTime, parseAuth, payloadHash, verifySignature } from '../gateway/sigv4';
 import { Gateway, writeResponse } from '../gateway/gateway';
 import { SshListener } from '../gateway/ssh/ssh-listener';
 import type { ConsoleChannel } from '../contract/console-api';
@@ -140,6 +146,7 @@ export async function createCloud(options: HostOptions): Promise<CloudHost> {
     port = address.port;
     const host = address.address.includes(':') ? `[${address.address}]` : address.address;
     endpoint = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`;
+    cloud.endpoint = endpoint;
 
     if (options.sshPort != null) {
       const start = (sshPort: number) =>
@@ -166,6 +173,11 @@ export async function createCloud(options: HostOptions): Promise<CloudHost> {
       : '127.0.0.1';
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // Lambda function URLs (<id>.lambda-url.<region>.on.aws, any port): the whole path is the function's.
+    if (parseFunctionUrlHost(req.headers.host)) {
+      await serveLambdaUrl(req, res);
+      return;
+    }
     const path = pathOf(req.url);
     if (path === '/_cloudlab') {
       res.writeHead(301, { location: '/_cloudlab/' }).end();
@@ -174,6 +186,10 @@ export async function createCloud(options: HostOptions): Promise<CloudHost> {
     if (path === HEALTH_PATH) {
       const body = JSON.stringify(cloud.health());
       res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(body);
+      return;
+    }
+    if (path.startsWith(CODE_PATH)) {
+      await serveLambdaCode(req, res, path);
       return;
     }
     if (path.startsWith(API_PREFIX)) {
@@ -192,6 +208,80 @@ export async function createCloud(options: HostOptions): Promise<CloudHost> {
       options.log?.(`gateway failure: ${(e as Error).stack ?? String(e)}`);
       writeResponse(res, { status: 500, headers: {}, body: undefined });
     });
+  }
+
+  /** A request to a Lambda function URL, answered as Lambda does (`url-invoke.ts`). */
+  async function serveLambdaUrl(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks);
+    const out = await serveFunctionUrl(cloud, req.headers.host ?? '', {
+      method: req.method ?? 'GET',
+      path: req.url ?? '/',
+      headers: req.headers,
+      body: new Uint8Array(body),
+      identity: signerOf(req, body),
+      sourceIp: (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''),
+      protocol: `HTTP/${req.httpVersion}`,
+    });
+    res.writeHead(out.status, { ...out.headers, 'content-length': String(out.body.length) });
+    res.end(req.method === 'HEAD' ? undefined : out.body);
+  }
+
+  /**
+   * Who signed a function URL request (SigV4 for the `lambda` service, checked with the
+   * gateway's code: time, payload hash, key and signature), or null when it is unsigned or
+   * does not verify.
+   */
+  function signerOf(req: IncomingMessage, body: Buffer): IamIdentity | null {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q < 0 ? url : url.slice(0, q);
+    const rawQuery = q < 0 ? '' : url.slice(q + 1);
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers))
+      if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
+    const signed: GatewayRequest = {
+      method: req.method ?? 'GET',
+      path,
+      routePath: path,
+      rawQuery,
+      query: parseQueryString(rawQuery),
+      headers,
+      rawHeaders: req.rawHeaders,
+      body,
+    };
+    const auth = parseAuth(signed);
+    if (auth.kind !== 'header' && auth.kind !== 'query') return null;
+    if (auth.credential.service !== 'lambda' || checkTime(auth, Date.now()) !== 'ok') return null;
+    const key = cloud.accounts.accessKey(auth.credential.accessKeyId);
+    if (!key || key.status !== 'Active') return null;
+    const hash = payloadHash(signed, auth, 'lambda');
+    if (checkPayloadHash(signed, hash) !== 'ok' || !verifySignature(signed, auth, key.secretAccessKey, hash))
+      return null;
+    return {
+      accessKey: key.accessKeyId,
+      accountId: key.principal.accountId,
+      callerId: key.principal.userId,
+      userArn: key.principal.arn,
+      userId: key.principal.userId,
+    };
+  }
+
+  /** GetFunction's Code.Location: the deployment package, for ten minutes after GetFunction. */
+  async function serveLambdaCode(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    const query = new URL(req.url ?? '/', 'http://x').searchParams;
+    const sha = req.method === 'GET' ? verifyCodeLocation(cloud, path, query) : null;
+    if (!sha) {
+      res
+        .writeHead(403, { 'content-type': 'application/xml' })
+        .end(
+          '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code><Message>Request has expired or the signature is not valid</Message></Error>',
+        );
+      return;
+    }
+    const zip = await readCode(cloud, sha);
+    res.writeHead(200, { 'content-type': 'application/zip', 'content-length': String(zip.length) }).end(zip);
   }
 
   /**

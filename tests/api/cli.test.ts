@@ -110,7 +110,7 @@ describe('aws CLI', () => {
         'GetBucketAccelerateConfiguration',
       ],
       [['dynamodb', 'list-backups'], 'ListBackups'],
-      [['lambda', 'list-functions'], 'ListFunctions'],
+      [['lambda', 'list-layers'], 'ListLayers'],
       [['route53', 'list-hosted-zones'], 'ListHostedZones'],
       [['ec2', 'describe-launch-templates'], 'DescribeLaunchTemplates'],
     ] as const) {

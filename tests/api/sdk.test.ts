@@ -9,7 +9,7 @@ import {
   DescribeRegionsCommand,
   EC2Client,
 } from '@aws-sdk/client-ec2';
-import { LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
+import { LambdaClient, ListLayersCommand } from '@aws-sdk/client-lambda';
 import { ListHostedZonesCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { GetBucketAccelerateConfigurationCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
@@ -164,11 +164,7 @@ describe('operations that are not simulated yet', () => {
       'DescribeLaunchTemplates',
     ],
     ['dynamodb (json)', () => new DynamoDBClient(config()).send(new ListBackupsCommand({})), 'ListBackups'],
-    [
-      'lambda (rest-json)',
-      () => new LambdaClient(config()).send(new ListFunctionsCommand({})),
-      'ListFunctions',
-    ],
+    ['lambda (rest-json)', () => new LambdaClient(config()).send(new ListLayersCommand({})), 'ListLayers'],
     [
       'route53 (rest-xml)',
       () => new Route53Client(config()).send(new ListHostedZonesCommand({})),

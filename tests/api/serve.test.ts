@@ -56,7 +56,9 @@ describe('cloudlab serve', () => {
         sts: 'running',
         s3: 'running',
         dynamodb: 'running',
-        lambda: 'not-implemented',
+        lambda: 'running',
+        logs: 'running',
+        route53: 'not-implemented',
       });
 
       const page = await fetch(`${lab.endpoint}/_cloudlab/`);

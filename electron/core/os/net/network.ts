@@ -4,7 +4,7 @@
  * instance metadata service, and other instances are reached through EC2's rules
  * (`reach()`: security groups, routes, internet gateways). Reachable but with nothing
  * listening is a refusal; filtered is silence (a timeout). There is no internet beyond the
- * cloud except AWS's own public endpoints (S3 website endpoints, reached like any internet
+ * cloud except AWS's own public endpoints (S3 website endpoints, Lambda function URLs, reached like any internet
  * address: public IP, internet gateway, egress rule): unknown names do not resolve and other
  * outside addresses never answer.
  *
@@ -20,6 +20,7 @@ import { imdsHandler } from './imds';
 import { packetRttMs, type Place } from './latency';
 import { IMDS_IP, isIpv4, isLoopback, Resolver } from './resolver';
 import { websiteBinding, websiteRegionAt } from './s3-website-endpoint';
+import { LAMBDA_URL_PORT, lambdaUrlBinding, lambdaUrlRegionAt } from './lambda-url-endpoint';
 import { containsIp, ipToInt, parseCidr } from '../../network/cidr';
 import { LEARNER_IP } from '../../../contract/learner';
 
@@ -176,6 +177,16 @@ export class SimNetwork {
       if (!out.reachable || port !== 80) return fail('timeout', 'Connection timed out', SYN_TIMEOUT_MS);
       const place = { id: `s3-website.${websiteRegion}`, region: websiteRegion, availabilityZone: '' };
       const binding = websiteBinding(this.os.cloud, websiteRegion, ip);
+      return { host, ip, port, rttMs: this.rtt(from, place), remoteIp: this.remoteIpOf(from, true), binding };
+    }
+    const urlRegion = lambdaUrlRegionAt(this.os.cloud, ip);
+    if (urlRegion) {
+      // A Lambda function URL: on the internet, HTTPS on port 443 only.
+      const out = reachInternet(this.os.cloud, this.source(from), ip, 'tcp', port);
+      if (!out.reachable || port !== LAMBDA_URL_PORT)
+        return fail('timeout', 'Connection timed out', SYN_TIMEOUT_MS);
+      const place = { id: `lambda-url.${urlRegion}`, region: urlRegion, availabilityZone: '' };
+      const binding = lambdaUrlBinding(this.os.cloud, ip);
       return { host, ip, port, rttMs: this.rtt(from, place), remoteIp: this.remoteIpOf(from, true), binding };
     }
     const { verdict, place, viaPublic } = this.verdict(from, ip, 'tcp', port);

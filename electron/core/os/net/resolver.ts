@@ -5,12 +5,14 @@
  * (ec2-3-4-5-6.compute-1.amazonaws.com) everywhere, and instance-data for the metadata service.
  * A public name asked from inside the instance's own VPC answers with the private address, as
  * AWS's split-horizon DNS does. S3 website endpoints (BUCKET.s3-website-REGION.amazonaws.com)
- * resolve to their Region's website fleet. There is no internet beyond the cloud, so any other
+ * resolve to their Region's website fleet, function URLs (ID.lambda-url.REGION.on.aws) to
+ * their Region's function URL fleet. There is no internet beyond the cloud, so any other
  * name does not resolve. Route 53 adds its zones through `Resolver.sources`.
  */
 import type { Machine } from '../machine';
 import { instanceOf, searchDomain } from './ec2-view';
 import { websiteDnsAnswer, websiteReverse } from './s3-website-endpoint';
+import { lambdaUrlDnsAnswer, lambdaUrlReverse } from './lambda-url-endpoint';
 
 export const IMDS_IP = '169.254.169.254';
 
@@ -65,6 +67,7 @@ export class Resolver {
       const answer =
         (await this.ec2Name(candidate)) ??
         websiteDnsAnswer(this.machine.cloud, candidate) ??
+        lambdaUrlDnsAnswer(this.machine.cloud, candidate) ??
         (await this.extra(candidate));
       if (answer) return answer;
     }
@@ -78,6 +81,8 @@ export class Resolver {
     if (ip === identity.privateIp) return identity.privateDnsName;
     const website = websiteReverse(this.machine.cloud, ip);
     if (website) return website;
+    const lambdaUrl = lambdaUrlReverse(this.machine.cloud, ip);
+    if (lambdaUrl) return lambdaUrl;
     const found = this.machine.os.findInstanceByIp(ip);
     if (!found) return null;
     const dashed = ip.replace(/\./g, '-');
