@@ -34,7 +34,9 @@ import {
 import type { S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { AddPermissionCommand } from '@aws-sdk/client-lambda';
 import { failure } from '../support/failure';
+import { createFunction, lambdaClient } from '../support/lambda';
 import { s3Client } from '../support/s3';
 import { publicReadPolicy } from '../support/s3-policy';
 import { serveLab } from '../support/serve';
@@ -617,6 +619,38 @@ describe('notifications', () => {
     const empty = await s3.send(new GetBucketNotificationConfigurationCommand({ Bucket: 'cfg-bucket' }));
     expect(empty.LambdaFunctionConfigurations).toBeUndefined();
     const arn = 'arn:aws:lambda:us-east-1:123456789012:function:thumbnails';
+    const lambda = lambdaClient(served().endpoint);
+    await createFunction(lambda, 'thumbnails', { 'index.mjs': 'export const handler = async () => null;' });
+    const thumbs = {
+      Id: 'thumbs',
+      LambdaFunctionArn: arn,
+      Events: ['s3:ObjectCreated:*' as const],
+      Filter: { Key: { FilterRules: [{ Name: 'prefix' as const, Value: 'images/' }] } },
+    };
+    // S3 first checks that the function lets S3 invoke it.
+    expect(
+      await failure(
+        s3.send(
+          new PutBucketNotificationConfigurationCommand({
+            Bucket: 'cfg-bucket',
+            NotificationConfiguration: { LambdaFunctionConfigurations: [thumbs] },
+          }),
+        ),
+      ),
+    ).toMatchObject({
+      name: 'InvalidArgument',
+      status: 400,
+      message: 'Unable to validate the following destination configurations',
+    });
+    await lambda.send(
+      new AddPermissionCommand({
+        FunctionName: 'thumbnails',
+        StatementId: 's3-cfg-bucket',
+        Action: 'lambda:InvokeFunction',
+        Principal: 's3.amazonaws.com',
+        SourceArn: 'arn:aws:s3:::cfg-bucket',
+      }),
+    );
     await s3.send(
       new PutBucketNotificationConfigurationCommand({
         Bucket: 'cfg-bucket',

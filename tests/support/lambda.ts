@@ -53,3 +53,39 @@ export async function createFunction(
 export function payloadOf(out: { Payload?: Uint8Array }): unknown {
   return JSON.parse(Buffer.from(out.Payload ?? new Uint8Array()).toString('utf8'));
 }
+
+/**
+ * In-process: a function S3 may invoke (CreateFunction, then AddPermission for
+ * s3.amazonaws.com), as S3 checks before it accepts a notification configuration naming it.
+ */
+export async function functionForS3(
+  cloud: {
+    invoke(request: Record<string, unknown>): Promise<unknown>;
+    accounts: { consolePrincipal(): unknown };
+  },
+  name: string,
+): Promise<string> {
+  const call = (operation: string, input: unknown) =>
+    cloud.invoke({
+      service: 'lambda',
+      operation,
+      input,
+      region: 'us-east-1',
+      principal: cloud.accounts.consolePrincipal(),
+      source: 'internal',
+    });
+  const fn = (await call('CreateFunction', {
+    FunctionName: name,
+    Runtime: 'nodejs20.x',
+    Role: ROLE,
+    Handler: 'index.handler',
+    Code: { ZipFile: zip({ 'index.mjs': 'export const handler = async () => null;' }) },
+  })) as FunctionConfiguration;
+  await call('AddPermission', {
+    FunctionName: name,
+    StatementId: 's3',
+    Action: 'lambda:InvokeFunction',
+    Principal: 's3.amazonaws.com',
+  });
+  return fn.FunctionArn!;
+}

@@ -12,6 +12,7 @@ import type { S3EventMessage, S3NotificationEvent } from '../../../electron/core
 /** The record of an object event (test events have none). */
 const rec = (h: S3NotificationEvent) => (h.event as S3EventMessage).Records[0]!;
 import { s3Caller } from '../../support/s3';
+import { functionForS3 } from '../../support/lambda';
 import { RESOURCES } from '../../support/temp';
 
 let cloud: Cloud;
@@ -21,6 +22,7 @@ beforeAll(async () => {
   cloud.events.subscribe((e: CloudEvent) => {
     if (e.topic === 's3.notification') heard.push(e.data as S3NotificationEvent);
   });
+  await functionForS3(cloud as never, 'thumbnailer');
 });
 afterAll(() => cloud.close());
 

@@ -13,6 +13,8 @@ import type { Empty } from '../../../contract/aws-api';
 import type { OperationContext } from '../../service';
 import { readBucketConfig, writeBucketConfig } from './bucket-config';
 import { findBucket } from './buckets';
+import { AwsError } from '../../kernel/errors';
+import { s3MayInvoke } from '../lambda/s3-trigger';
 import { errors } from './errors';
 import { notifyTestEvents } from './notifications';
 
@@ -153,6 +155,21 @@ export async function putBucketNotificationConfiguration(
     } else if (!QUEUE_ARN.test(t.arn)) {
       throw errors.invalidArgument('The ARN is not well formed', 'Queue', t.arn);
     }
+  }
+  // S3 checks that every function exists and lets S3 invoke it for this bucket (AddPermission).
+  const refused = targets.filter(
+    (t) => t.kind === 'CloudFunction' && !s3MayInvoke(ctx.cloud.store, t.arn, bucket.name, bucket.account_id),
+  );
+  if (refused.length > 0) {
+    const fields: Record<string, string> = {};
+    refused.forEach((t, i) => {
+      fields[`ArgumentName${i + 1}`] = `${t.arn}, null`;
+      fields[`ArgumentValue${i + 1}`] = `Not authorized to invoke function [${t.arn}]`;
+    });
+    throw new AwsError('InvalidArgument', 'Unable to validate the following destination configurations', {
+      status: 400,
+      fields,
+    });
   }
   const stored = await ctx.cloud.store.write((tx) => {
     // Configurations sent without an Id get one, as S3 gives them.
