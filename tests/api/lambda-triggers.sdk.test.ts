@@ -8,6 +8,7 @@
 import { type AttributeValue, GetItemCommand, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import {
   AddPermissionCommand,
+  RemovePermissionCommand,
   CreateEventSourceMappingCommand,
   DeleteEventSourceMappingCommand,
   GetEventSourceMappingCommand,
@@ -131,7 +132,7 @@ export const handler = async (event) => {
     });
   });
 
-  it('a function whose policy does not allow S3 is not invoked', async () => {
+  it('S3 refuses a function that does not allow it, and stops invoking one whose permission is removed', async () => {
     await createFunction(lambda(), 'no-permission', {
       'index.mjs': `import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 const db = new DynamoDBClient({});
@@ -140,8 +141,8 @@ export const handler = async () => {
 };`,
     });
     await s3().send(new CreateBucketCommand({ Bucket: 'lab-denied' }));
-    await s3()
-      .send(
+    const configure = () =>
+      s3().send(
         new PutBucketNotificationConfigurationCommand({
           Bucket: 'lab-denied',
           NotificationConfiguration: {
@@ -150,8 +151,25 @@ export const handler = async () => {
             ],
           },
         }),
-      )
-      .catch(() => undefined);
+      );
+    const refused = await configure().then(
+      () => null,
+      (e: Error) => e,
+    );
+    expect(refused).toMatchObject({
+      name: 'InvalidArgument',
+      message: 'Unable to validate the following destination configurations',
+    });
+    await lambda().send(
+      new AddPermissionCommand({
+        FunctionName: 'no-permission',
+        StatementId: 's3',
+        Action: 'lambda:InvokeFunction',
+        Principal: 's3.amazonaws.com',
+      }),
+    );
+    await configure();
+    await lambda().send(new RemovePermissionCommand({ FunctionName: 'no-permission', StatementId: 's3' }));
     await s3().send(new PutObjectCommand({ Bucket: 'lab-denied', Key: 'x', Body: 'x' }));
     await sleep(500);
     const r = await ddb().send(
