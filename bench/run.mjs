@@ -4,13 +4,14 @@
 // The floor is the most any server can score with this client on this machine, so operations
 // are compared as a fraction of it.
 //
-//   node bench/run.mjs [--only foundation|ec2|os|s3|dynamodb] [--n 2000] [--conc 1,16] [--starts 7]
+//   node bench/run.mjs [--only foundation|ec2|os|s3|dynamodb|lambda] [--n 2000] [--conc 1,16] [--starts 7]
 //                      [--runs 500] [--instances 5000] [--os-instances 200] [--keys 300]
 //                      [--commands 50] [--s3-n 1000] [--s3-big-n 50] [--s3-rounds 3]
 //                      [--s3-list-keys 10000] [--s3-large-mib 100] [--s3-upload-gib 1]
 //                      [--ddb-n 1000] [--ddb-rounds 3] [--ddb-queries 50] [--ddb-scans 10]
 //                      [--ddb-big-items 1000000] [--ddb-big-queries 200] [--ddb-big-budget-s 1800]
 //                      [--ddb-big-cloudlab-only]
+//                      [--lambda-warm 500] [--lambda-cold 20] [--lambda-tput 500] [--lambda-conc 1,8,16]
 //                      [--json-only]
 //
 // Peers: LocalStack needs Docker and an account token and moto needs PyPI; neither can run
@@ -20,6 +21,7 @@ import { join } from 'node:path';
 import { runDynamodb } from './dynamodb.mjs';
 import { runEc2 } from './ec2.mjs';
 import { runFoundation } from './foundation.mjs';
+import { runLambda } from './lambda.mjs';
 import { runOs } from './os.mjs';
 import { runS3 } from './s3.mjs';
 import { root } from './lib.mjs';
@@ -93,6 +95,20 @@ if (!only || only === 'dynamodb') {
   );
   const r = await runDynamodb({ ...o, concs, log });
   summary.dynamodb = r.summary;
+  failed ||= r.failed;
+}
+if (!only || only === 'lambda') {
+  const o = {
+    warm: Number(arg('lambda-warm', 500)),
+    cold: Number(arg('lambda-cold', 20)),
+    tput: Number(arg('lambda-tput', 500)),
+    concs: String(arg('lambda-conc', '1,8,16')).split(',').map(Number),
+  };
+  log(
+    `# Lambda (Cloud Lab and the SDK floor; ${o.warm} warm, ${o.cold} cold, ${o.tput} per throughput pass at ${o.concs.join(',')} in flight)\n`,
+  );
+  const r = await runLambda({ ...o, log });
+  summary.lambda = r.summary;
   failed ||= r.failed;
 }
 mkdirSync(join(root, 'bench', 'results'), { recursive: true });
