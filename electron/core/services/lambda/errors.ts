@@ -1,4 +1,5 @@
 /** Lambda's errors, with the codes, statuses and texts the service answers with. */
+import { ModelConstraints } from '../../kernel/constraints';
 import { AwsError } from '../../kernel/errors';
 
 export function resourceNotFound(message: string): AwsError {
@@ -36,51 +37,44 @@ export function requestTooLarge(message: string): AwsError {
   return new AwsError('RequestEntityTooLargeException', message, { status: 413, fields: { Type: 'User' } });
 }
 
-/** Model constraint violations: "1 validation error detected: Value … at '…' failed to satisfy constraint: …". */
+/**
+ * Model constraint violations, in Lambda's words ("1 validation error detected: Value … at '…'
+ * failed to satisfy constraint: …", a ValidationException). Patterns are given compiled, with
+ * the model's text to show, because some of Lambda's model patterns are not valid as Unicode
+ * regular expressions.
+ */
 export class Violations {
-  private readonly found: string[] = [];
+  private readonly c = new ModelConstraints(
+    (message) => new AwsError('ValidationException', message, { status: 400 }),
+  );
 
   add(value: unknown, member: string, constraint: string): this {
-    const shown = value === undefined || value === null ? 'null' : String(value);
-    this.found.push(`Value '${shown}' at '${member}' failed to satisfy constraint: ${constraint}`);
+    this.c.fail(member, value, constraint);
     return this;
   }
 
   pattern(value: string | undefined, member: string, pattern: RegExp, source: string): this {
     if (value !== undefined && !pattern.test(value))
-      this.add(value, member, `Member must satisfy regular expression pattern: ${source}`);
+      this.c.fail(member, value, `Member must satisfy regular expression pattern: ${source}`);
     return this;
   }
 
   length(value: string | undefined, member: string, min: number, max: number): this {
-    if (value === undefined) return this;
-    if (value.length < min)
-      this.add(value, member, `Member must have length greater than or equal to ${min}`);
-    else if (value.length > max)
-      this.add(value, member, `Member must have length less than or equal to ${max}`);
+    this.c.length(member, value, min, max);
     return this;
   }
 
   range(value: number | undefined, member: string, min: number, max: number): this {
-    if (value === undefined) return this;
-    if (value < min) this.add(value, member, `Member must have value greater than or equal to ${min}`);
-    else if (value > max) this.add(value, member, `Member must have value less than or equal to ${max}`);
+    this.c.range(member, value, min, max);
     return this;
   }
 
   oneOf(value: string | undefined, member: string, allowed: readonly string[]): this {
-    if (value !== undefined && !allowed.includes(value))
-      this.add(value, member, `Member must satisfy enum value set: [${allowed.join(', ')}]`);
+    this.c.oneOf(member, value, allowed);
     return this;
   }
 
   check(): void {
-    if (this.found.length === 0) return;
-    const n = this.found.length;
-    throw new AwsError(
-      'ValidationException',
-      `${n} validation error${n === 1 ? '' : 's'} detected: ${this.found.join('; ')}`,
-      { status: 400 },
-    );
+    this.c.check();
   }
 }

@@ -21,13 +21,13 @@ import { lambdaRuntime } from './runtime';
 import {
   describeVersion,
   findFunction,
-  findVersion,
   PENDING_MS,
   saveVersion,
   UPDATE_MS,
   type FunctionVersion,
   type NodeRuntime,
   type VersionRecord,
+  versionOf,
 } from './records';
 import { publishNewVersion } from './versions';
 import { checkConfig } from './validate';
@@ -43,19 +43,7 @@ export function resolveVersion(
   ref: FunctionRef,
   db: Pick<Tx, 'get' | 'all'> = ctx.cloud.store,
 ): FunctionVersion {
-  const qualifier = ref.qualifier ?? LATEST;
-  let version = qualifier;
-  if (qualifier !== LATEST && !/^\d+$/.test(qualifier)) {
-    const alias = db.get<{ config: string }>(
-      'SELECT config FROM lambda_aliases WHERE account_id = ? AND region = ? AND name = ? AND alias = ?',
-      [ref.account, ref.region, ref.name, qualifier],
-    );
-    if (!alias) throw functionNotFound(functionArn(ref.region, ref.account, ref.name, qualifier));
-    version = (JSON.parse(alias.config) as L.AliasConfiguration).FunctionVersion!;
-  }
-  const found = findVersion(db, ref.account, ref.region, ref.name, version);
-  if (!found) throw functionNotFound(functionArn(ref.region, ref.account, ref.name, ref.qualifier));
-  return found;
+  return versionOf(db, ref);
 }
 
 export async function createFunction(

@@ -6,20 +6,17 @@ import type * as L from '@aws-sdk/client-lambda';
 import type { LambdaInvocationResponse } from '../../../contract/aws-api';
 import type { Tx } from '../../kernel/store';
 import type { OperationContext } from '../../service';
-import { functionArn, LATEST, parseFunctionName, type FunctionRef } from './arns';
+import { LATEST, parseFunctionName, type FunctionRef } from './arns';
 import { enqueueAsync } from './async-queue';
 import {
   invalidParameter,
   invalidRequestContent,
   requestTooLarge,
   resourceConflict,
-  functionNotFound,
   Violations,
 } from './errors';
 import { execute, invokedArn } from './execute';
-import { findVersion, type FunctionVersion } from './records';
-import { routeAlias } from './versions';
-import type * as LA from '@aws-sdk/client-lambda';
+import { versionOf, type FunctionVersion } from './records';
 
 export const SYNC_PAYLOAD_LIMIT = 6_291_456;
 export const ASYNC_PAYLOAD_LIMIT = 1_048_576;
@@ -27,19 +24,7 @@ const TAIL_BYTES = 4096;
 
 /** The version an invocation of `ref` runs: $LATEST, a version, or the version an alias routes to. */
 export function invocationTarget(db: Pick<Tx, 'get'>, ref: FunctionRef): FunctionVersion {
-  const qualifier = ref.qualifier ?? LATEST;
-  let version = qualifier;
-  if (qualifier !== LATEST && !/^\d+$/.test(qualifier)) {
-    const row = db.get<{ config: string }>(
-      'SELECT config FROM lambda_aliases WHERE account_id = ? AND region = ? AND name = ? AND alias = ?',
-      [ref.account, ref.region, ref.name, qualifier],
-    );
-    if (!row) throw functionNotFound(functionArn(ref.region, ref.account, ref.name, qualifier));
-    version = routeAlias(JSON.parse(row.config) as LA.AliasConfiguration);
-  }
-  const found = findVersion(db as Tx, ref.account, ref.region, ref.name, version);
-  if (!found) throw functionNotFound(functionArn(ref.region, ref.account, ref.name, ref.qualifier));
-  return found;
+  return versionOf(db, ref, true);
 }
 
 /** Pending functions and unfinished updates cannot run yet. */

@@ -6,7 +6,8 @@
 import type * as L from '@aws-sdk/client-lambda';
 import { createHash } from 'node:crypto';
 import type { Tx } from '../../kernel/store';
-import { functionArn, LATEST } from './arns';
+import { functionArn, LATEST, type FunctionRef } from './arns';
+import { functionNotFound } from './errors';
 
 export const RUNTIMES = ['nodejs20.x', 'nodejs22.x'] as const;
 export type NodeRuntime = (typeof RUNTIMES)[number];
@@ -83,7 +84,7 @@ export function readVersion(row: VersionRow): FunctionVersion {
   };
 }
 
-type Reader = Pick<Tx, 'get' | 'all'>;
+type Reader = Pick<Tx, 'get'>;
 
 export function findVersion(
   db: Reader,
@@ -169,4 +170,36 @@ export function describeVersion(v: FunctionVersion, now: number): L.FunctionConf
     RuntimeVersionConfig: { RuntimeVersionArn: runtimeVersionArn(v.region, r.Runtime) },
     LoggingConfig: { LogFormat: r.LogFormat, LogGroup: r.LogGroup },
   };
+}
+
+/** The version an alias sends one invocation to (weighted routing draws at random). */
+export function routeAlias(alias: L.AliasConfiguration, draw: number = Math.random()): string {
+  const weights = alias.RoutingConfig?.AdditionalVersionWeights ?? {};
+  let acc = 0;
+  for (const [version, weight] of Object.entries(weights)) {
+    acc += weight;
+    if (draw < acc) return version;
+  }
+  return alias.FunctionVersion!;
+}
+
+/**
+ * The version `ref` names: $LATEST, a number, or an alias's version — for an invocation
+ * (`route`), the version the alias's weights pick.
+ */
+export function versionOf(db: Reader, ref: FunctionRef, route = false): FunctionVersion {
+  const qualifier = ref.qualifier ?? LATEST;
+  let version = qualifier;
+  if (qualifier !== LATEST && !/^\d+$/.test(qualifier)) {
+    const row = db.get<{ config: string }>(
+      'SELECT config FROM lambda_aliases WHERE account_id = ? AND region = ? AND name = ? AND alias = ?',
+      [ref.account, ref.region, ref.name, qualifier],
+    );
+    if (!row) throw functionNotFound(functionArn(ref.region, ref.account, ref.name, qualifier));
+    const alias = JSON.parse(row.config) as L.AliasConfiguration;
+    version = route ? routeAlias(alias) : alias.FunctionVersion!;
+  }
+  const found = findVersion(db, ref.account, ref.region, ref.name, version);
+  if (!found) throw functionNotFound(functionArn(ref.region, ref.account, ref.name, ref.qualifier));
+  return found;
 }

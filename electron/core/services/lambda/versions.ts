@@ -291,14 +291,3 @@ export function listAliases(ctx: OperationContext, input: L.ListAliasesRequest):
   const next = aliases[start + max];
   return { Aliases: aliases.slice(start, start + max), ...(next ? { NextMarker: next.Name } : {}) };
 }
-
-/** The version an alias routes one invocation to (weighted routing draws at random). */
-export function routeAlias(alias: L.AliasConfiguration, draw: number = Math.random()): string {
-  const weights = alias.RoutingConfig?.AdditionalVersionWeights ?? {};
-  let acc = 0;
-  for (const [version, weight] of Object.entries(weights)) {
-    acc += weight;
-    if (draw < acc) return version;
-  }
-  return alias.FunctionVersion!;
-}
