@@ -189,6 +189,49 @@ export interface S3Presigned {
   expires: number;
 }
 
+/** A test event the Lambda console saved for a function (Lambda keeps them outside its API). */
+export interface LambdaTestEvent {
+  name: string;
+  /** The event as JSON text. */
+  event: string;
+}
+
+export type LambdaTestEventsArgs =
+  | { region: string; functionName: string; action: 'list' }
+  | { region: string; functionName: string; action: 'save'; name: string; event: string }
+  | { region: string; functionName: string; action: 'delete'; name: string };
+
+/** The Lambda console's Monitor charts: invocations of a function grouped in time buckets. */
+export interface LambdaMetricsArgs {
+  region: string;
+  functionName: string;
+  /** Epoch milliseconds (simulated time); defaults: the last hour up to now. */
+  start?: number;
+  end?: number;
+  /** Bucket length in milliseconds (at least 1000); default one minute. */
+  period?: number;
+}
+
+export interface LambdaMetricsBucket {
+  /** Start of the bucket, epoch milliseconds. */
+  at: number;
+  invocations: number;
+  errors: number;
+  throttles: number;
+  coldStarts: number;
+  /** Milliseconds; null when the bucket had no invocation. */
+  durationAvg: number | null;
+  durationMax: number | null;
+  durationMin: number | null;
+}
+
+export interface LambdaMetrics {
+  start: number;
+  end: number;
+  period: number;
+  buckets: LambdaMetricsBucket[];
+}
+
 export interface ConsoleApi {
   'aws.call': { args: AwsCall; result: unknown };
   'lab.info': { args: null; result: LabInfo };
@@ -203,6 +246,14 @@ export interface ConsoleApi {
   'lab.capacity': { args: CapacityChange | null; result: CapacityInfo };
   /** A presigned GetObject URL, signed with the account's access key (AWS has no such operation). */
   's3.presign': { args: S3Presign; result: S3Presigned };
+  /** The Lambda console's saved test events of a function: list, save (create or replace), delete. */
+  'lab.lambda.testEvents': { args: LambdaTestEventsArgs; result: LambdaTestEvent[] };
+  'lab.lambda.metrics': { args: LambdaMetricsArgs; result: LambdaMetrics };
+  /**
+   * The deployment package a GetFunction Code.Location names, for consoles that cannot fetch the
+   * URL themselves (the desktop app's page is not on the endpoint's origin).
+   */
+  'lab.lambda.code': { args: { location: string }; result: Uint8Array };
   'terminal.open': { args: TerminalOpen; result: TerminalOpened };
   /** Keystrokes and pastes; sent fire-and-forget (`ConsoleTransport.send`). */
   'terminal.input': { args: { sessionId: string; data: string }; result: null };

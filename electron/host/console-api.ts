@@ -6,6 +6,10 @@
 import type {
   ArgsOf,
   HostSelection,
+  LambdaMetrics,
+  LambdaMetricsArgs,
+  LambdaTestEvent,
+  LambdaTestEventsArgs,
   HypervisorView,
   ListenerSettings,
   ConsoleApi,
@@ -29,6 +33,9 @@ import {
 } from '../core/services/ec2/quotas';
 import type { InstanceRecord } from '../core/services/ec2/records';
 import type { Ec2Runtime } from '../core/services/ec2/runtime';
+import { readCode } from '../core/services/lambda/code';
+import { verifyCodeLocation } from '../core/services/lambda/code-location';
+import { findFunction } from '../core/services/lambda/records';
 import { DEFAULT_DESKTOP_LISTENERS, DESKTOP_LISTENERS_KEY, validateListeners } from './desktop-settings';
 import { presignS3 } from './s3-presign';
 import { TerminalManager } from './terminals';
@@ -215,6 +222,15 @@ export function createConsoleHandlers(
       return { settings: saved, editable: true, restartRequired: differs };
     },
     's3.presign': (args) => presignS3(cloud, info().endpoint, args),
+    'lab.lambda.testEvents': (args) => lambdaTestEvents(cloud, args),
+    'lab.lambda.metrics': (args) => lambdaMetrics(cloud, args),
+    'lab.lambda.code': async (args) => {
+      const url = new URL(String(args?.location ?? ''), 'http://x');
+      const sha = verifyCodeLocation(cloud, url.pathname, url.searchParams);
+      if (!sha)
+        throw new AwsError('AccessDeniedException', 'Request has expired or the signature is not valid');
+      return readCode(cloud, sha);
+    },
     'terminal.open': (args, context) => terminals.open(args, context?.connection ?? null),
     'terminal.input': (args, context) => terminals.input(args, context?.connection ?? null),
     'terminal.resize': (args, context) => terminals.resize(args, context?.connection ?? null),
@@ -293,6 +309,115 @@ function hypervisorView(cloud: CloudType, region: string): HypervisorView {
       };
     }),
   };
+}
+
+const TEST_EVENT_LIMIT = 10;
+
+/** The Lambda console's saved test events, kept per function in the console's account. */
+async function lambdaTestEvents(cloud: CloudType, args: LambdaTestEventsArgs): Promise<LambdaTestEvent[]> {
+  const account = cloud.accounts.consolePrincipal().accountId;
+  const { region, functionName } = args ?? ({} as LambdaTestEventsArgs);
+  if (typeof region !== 'string' || typeof functionName !== 'string')
+    throw new AwsError('ValidationException', 'Name the Region and the function.');
+  const list = () =>
+    cloud.store
+      .all<{ event_name: string; event: string }>(
+        'SELECT event_name, event FROM lambda_test_events WHERE account_id = ? AND region = ? AND name = ? ORDER BY event_name',
+        [account, region, functionName],
+      )
+      .map((r) => ({ name: r.event_name, event: r.event }));
+  if (args.action === 'list') return list();
+  const name = String(args.name ?? '');
+  if (args.action === 'save') {
+    if (!/^[A-Za-z0-9_.-]{1,25}$/.test(name))
+      throw new AwsError(
+        'ValidationException',
+        'Event name must be 1 to 25 characters: letters, numbers, periods (.), hyphens (-) and underscores (_).',
+      );
+    try {
+      JSON.parse(args.event);
+    } catch {
+      throw new AwsError('ValidationException', 'The event must be valid JSON.');
+    }
+    if (!findFunction(cloud.store, account, region, functionName))
+      throw new AwsError('ResourceNotFoundException', `Function not found: ${functionName}`, { status: 404 });
+    const existing = list();
+    if (!existing.some((e) => e.name === name) && existing.length >= TEST_EVENT_LIMIT)
+      throw new AwsError(
+        'ValidationException',
+        `A function can have at most ${TEST_EVENT_LIMIT} saved test events.`,
+      );
+    await cloud.store.write((tx) =>
+      tx.run(
+        `INSERT INTO lambda_test_events (account_id, region, name, event_name, event) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (account_id, region, name, event_name) DO UPDATE SET event = excluded.event`,
+        [account, region, functionName, name, args.event],
+      ),
+    );
+  } else if (args.action === 'delete') {
+    await cloud.store.write((tx) =>
+      tx.run(
+        'DELETE FROM lambda_test_events WHERE account_id = ? AND region = ? AND name = ? AND event_name = ?',
+        [account, region, functionName, name],
+      ),
+    );
+  } else {
+    throw new AwsError('ValidationException', 'The action is list, save or delete.');
+  }
+  cloud.events.publish({
+    topic: 'lambda.testEvents',
+    account,
+    region,
+    at: cloud.clock.now(),
+    data: { FunctionName: functionName },
+  });
+  return list();
+}
+
+/** Invocations, errors, throttles and durations of a function per time bucket (simulated time). */
+function lambdaMetrics(cloud: CloudType, args: LambdaMetricsArgs): LambdaMetrics {
+  const account = cloud.accounts.consolePrincipal().accountId;
+  if (typeof args?.region !== 'string' || typeof args.functionName !== 'string')
+    throw new AwsError('ValidationException', 'Name the Region and the function.');
+  const end = Number.isFinite(args.end) ? Number(args.end) : cloud.clock.now();
+  const start = Number.isFinite(args.start) ? Number(args.start) : end - 3_600_000;
+  const period = Math.max(1000, Number.isFinite(args.period) ? Number(args.period) : 60_000);
+  if (end <= start) throw new AwsError('ValidationException', 'The end must be after the start.');
+  if ((end - start) / period > 1440) throw new AwsError('ValidationException', 'At most 1,440 buckets.');
+  const first = Math.floor(start / period) * period;
+  const rows = cloud.store.all<{
+    bucket: number;
+    n: number;
+    errors: number;
+    throttles: number;
+    cold: number;
+    avg: number | null;
+    max: number | null;
+    min: number | null;
+  }>(
+    `SELECT CAST((at - ?) / ? AS INTEGER) AS bucket, COUNT(*) AS n, SUM(error) AS errors, SUM(throttled) AS throttles,
+            SUM(cold) AS cold, AVG(CASE WHEN throttled = 0 THEN duration END) AS avg,
+            MAX(CASE WHEN throttled = 0 THEN duration END) AS max, MIN(CASE WHEN throttled = 0 THEN duration END) AS min
+       FROM lambda_invocations WHERE account_id = ? AND region = ? AND name = ? AND at >= ? AND at < ?
+      GROUP BY bucket`,
+    [first, period, account, args.region, args.functionName, first, end],
+  );
+  const byBucket = new Map(rows.map((r) => [Math.floor(r.bucket), r]));
+  const buckets = [];
+  for (let at = first, i = 0; at < end; at += period, i++) {
+    const r = byBucket.get(i);
+    buckets.push({
+      at,
+      invocations: r ? r.n - r.throttles : 0,
+      errors: r?.errors ?? 0,
+      throttles: r?.throttles ?? 0,
+      coldStarts: r?.cold ?? 0,
+      durationAvg: r?.avg ?? null,
+      durationMax: r?.max ?? null,
+      durationMin: r?.min ?? null,
+    });
+  }
+  return { start: first, end, period, buckets };
 }
 
 /** Run a channel and wrap the outcome; never throws. */

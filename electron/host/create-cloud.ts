@@ -280,7 +280,16 @@ export async function createCloud(options: HostOptions): Promise<CloudHost> {
         );
       return;
     }
-    const zip = await readCode(cloud, sha);
+    // A package no version uses any more is gone, as an old presigned URL's object would be.
+    const zip = await readCode(cloud, sha).catch(() => null);
+    if (!zip) {
+      res
+        .writeHead(404, { 'content-type': 'application/xml' })
+        .end(
+          '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>',
+        );
+      return;
+    }
     res.writeHead(200, { 'content-type': 'application/zip', 'content-length': String(zip.length) }).end(zip);
   }
 

@@ -94,10 +94,13 @@ test('search finds services and Regions', async ({ page }) => {
   await expect(page.getByRole('heading', { level: 1, name: /^Tables/ })).toBeVisible();
   await page.getByRole('combobox', { name: /Search/ }).fill('lambda');
   await page.keyboard.press('Enter');
-  await expect(page.getByRole('heading', { level: 1, name: 'AWS Lambda' })).toBeVisible();
-  await page.getByRole('button', { name: 'Call ListFunctions' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: /^Functions/ })).toBeVisible();
+  await page.getByRole('combobox', { name: /Search/ }).fill('route 53');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1, name: 'Amazon Route 53' })).toBeVisible();
+  await page.getByRole('button', { name: 'Call ListHostedZones' }).click();
   await expect(
-    page.getByText(/NotImplemented: The ListFunctions operation of AWS Lambda is not implemented/),
+    page.getByText(/NotImplemented: The ListHostedZones operation of Amazon Route 53 is not implemented/),
   ).toBeVisible();
   await page.getByRole('combobox', { name: /Search/ }).fill('ireland');
   await page.getByRole('option', { name: /Europe \(Ireland\)/ }).click();
