@@ -15,7 +15,7 @@ import { StreamPollers } from './event-source-mappings';
 import { startS3Trigger } from './s3-trigger';
 import { EnvironmentPool, linkRuntimeModules } from './sandbox';
 
-/** Settings key of the account's concurrency limit (Settings → Lambda). */
+/** Settings key of the account's concurrency limit (a workspace setting; the console has no control for it yet). */
 export const CONCURRENCY_SETTING = 'lambda.concurrency';
 /** AWS gives new accounts 1,000; a laptop runs fewer processes at once. */
 export const DEFAULT_CONCURRENCY = 100;
