@@ -160,11 +160,16 @@ export interface CapacityInfo {
   vcpuLimit: number;
   maxVcpuLimit: number;
   defaultVcpuLimit: number;
+  /** Lambda's concurrent executions quota per Region. */
+  lambdaConcurrency: number;
+  maxLambdaConcurrency: number;
+  defaultLambdaConcurrency: number;
 }
 
 export interface CapacityChange {
   hostsPerFamily?: number;
   vcpuLimit?: number;
+  lambdaConcurrency?: number;
 }
 
 /** Which hosts to fail or restore: some hosts, or every host of a zone. */

@@ -35,7 +35,9 @@ import type { InstanceRecord } from '../core/services/ec2/records';
 import type { Ec2Runtime } from '../core/services/ec2/runtime';
 import { readCode } from '../core/services/lambda/code';
 import { verifyCodeLocation } from '../core/services/lambda/code-location';
+import { largestReservation, UNRESERVED_MINIMUM } from '../core/services/lambda/concurrency';
 import { findFunction } from '../core/services/lambda/records';
+import { DEFAULT_CONCURRENCY, lambdaRuntime, MAX_CONCURRENCY } from '../core/services/lambda/runtime';
 import { DEFAULT_DESKTOP_LISTENERS, DESKTOP_LISTENERS_KEY, validateListeners } from './desktop-settings';
 import { presignS3 } from './s3-presign';
 import { TerminalManager } from './terminals';
@@ -184,6 +186,12 @@ export function createConsoleHandlers(
     'lab.capacity': async (change) => {
       // Both values are checked before either is saved: a bad one changes nothing.
       if (change?.vcpuLimit !== undefined) checkVcpuLimit(change.vcpuLimit);
+      if (change?.lambdaConcurrency !== undefined)
+        await lambdaRuntime(cloud).setAccountConcurrency(
+          change.lambdaConcurrency,
+          largestReservation(cloud.store),
+          UNRESERVED_MINIMUM,
+        );
       if (change?.hostsPerFamily !== undefined)
         await cloud.hypervisor.setHostsPerFamily(change.hostsPerFamily);
       if (change?.vcpuLimit !== undefined) await setVcpuLimit(cloud, change.vcpuLimit);
@@ -195,6 +203,9 @@ export function createConsoleHandlers(
         vcpuLimit: vcpuLimit(cloud),
         maxVcpuLimit: MAX_VCPU_LIMIT,
         defaultVcpuLimit: DEFAULT_VCPU_LIMIT,
+        lambdaConcurrency: lambdaRuntime(cloud).accountConcurrency(),
+        maxLambdaConcurrency: MAX_CONCURRENCY,
+        defaultLambdaConcurrency: DEFAULT_CONCURRENCY,
       };
     },
     'lab.listeners': async (change) => {

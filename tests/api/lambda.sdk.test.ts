@@ -36,7 +36,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoClient, waitActive } from '../support/dynamodb';
 import { createFunction, lambdaClient, payloadOf, ROLE, waitReady, zip } from '../support/lambda';
-import { credentials, serve, type Served } from '../support/serve';
+import { credentials, labCall, serve, type Served } from '../support/serve';
 
 let lab: Served;
 let client: LambdaClient;
@@ -494,6 +494,21 @@ describe('versions, aliases, policies, concurrency, tags, paging', () => {
     );
     await client.send(new DeleteFunctionConcurrencyCommand({ FunctionName: 'thrower' }));
     expect((await invoke('thrower')).FunctionError).toBe('Unhandled');
+  });
+
+  it('the account quota is set in Settings → Capacity (lab.capacity) and shown by GetAccountSettings', async () => {
+    await expect(labCall(lab.endpoint, 'lab.capacity', { lambdaConcurrency: 5 })).rejects.toThrow(
+      /whole number from 10/,
+    );
+    const capacity = (await labCall(lab.endpoint, 'lab.capacity', { lambdaConcurrency: 250 })) as {
+      lambdaConcurrency: number;
+    };
+    expect(capacity.lambdaConcurrency).toBe(250);
+    const settings = await client.send(new GetAccountSettingsCommand({}));
+    expect(settings.AccountLimit).toMatchObject({
+      ConcurrentExecutions: 250,
+      UnreservedConcurrentExecutions: 250,
+    });
   });
 
   it('tags by ARN, and ListFunctions pages with MaxItems and Marker', async () => {

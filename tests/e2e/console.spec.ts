@@ -146,6 +146,10 @@ test('settings: dark theme and the simulated clock', async ({ page }) => {
   await page.getByRole('group', { name: 'Clock speed' }).getByRole('button', { name: '1×' }).click();
   await expect(page.getByText('Ports are set with')).toHaveCount(0);
   await expect(page.getByText('npx cloudlab serve --port 4566')).toBeVisible();
+  await expect(page.getByLabel('Lambda concurrent executions')).toHaveValue('100');
+  await page.getByLabel('Lambda concurrent executions').fill('40');
+  await page.getByRole('button', { name: 'Save' }).last().click();
+  await expect(page.getByText('Capacity saved')).toBeVisible();
   await shoot(page, 'settings-dark');
   await page.goto('./#/infrastructure');
   await expect(page.getByRole('table', { name: 'Availability Zones' })).toBeVisible();

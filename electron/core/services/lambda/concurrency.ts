@@ -13,6 +13,16 @@ import { lambdaRuntime } from './runtime';
 /** Lambda keeps this many concurrent executions unreserved for functions without a reservation. */
 export const UNRESERVED_MINIMUM = 10;
 
+/** The most concurrency any one Region's functions of an account reserve (the quota is per Region). */
+export function largestReservation(db: { get<T>(sql: string, params?: unknown[]): T | undefined }): number {
+  return (
+    db.get<{ n: number | null }>(
+      `SELECT MAX(total) AS n FROM (SELECT SUM(reserved_concurrency) AS total FROM lambda_functions
+       GROUP BY account_id, region)`,
+    )?.n ?? 0
+  );
+}
+
 function requireFunction(ctx: OperationContext, ref: FunctionRef): FunctionRow {
   const fn = findFunction(ctx.cloud.store, ref.account, ref.region, ref.name);
   if (!fn) throw functionNotFound(functionArn(ref.region, ref.account, ref.name));

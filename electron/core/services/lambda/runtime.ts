@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Cloud } from '../../cloud';
+import { AwsError } from '../../kernel/errors';
 import type { SessionCredentials } from '../../kernel/session-keys';
 import type { OperationContext, ServiceRuntime } from '../../service';
 import type { FunctionRef } from './arns';
@@ -15,10 +16,11 @@ import { StreamPollers } from './event-source-mappings';
 import { startS3Trigger } from './s3-trigger';
 import { EnvironmentPool, linkRuntimeModules } from './sandbox';
 
-/** Settings key of the account's concurrency limit (a workspace setting; the console has no control for it yet). */
+/** Settings key of the account's concurrent executions quota (Settings → Capacity). */
 export const CONCURRENCY_SETTING = 'lambda.concurrency';
-/** AWS gives new accounts 1,000; a laptop runs fewer processes at once. */
+/** AWS gives accounts 1,000; a laptop runs fewer processes at once. */
 export const DEFAULT_CONCURRENCY = 100;
+export const MAX_CONCURRENCY = 10_000;
 const CREDENTIALS_LIFETIME_MS = 12 * 3_600_000;
 
 export function functionKey(ref: { account: string; region: string; name: string }): string {
@@ -84,6 +86,28 @@ export class LambdaRuntime implements ServiceRuntime {
   accountConcurrency(): number {
     const v = this.cloud.settings.get<number>(CONCURRENCY_SETTING);
     return typeof v === 'number' && v > 0 ? v : DEFAULT_CONCURRENCY;
+  }
+
+  /**
+   * Change the account's concurrent executions quota. It must leave the unreserved minimum free
+   * beside what functions have reserved, as AWS requires.
+   */
+  async setAccountConcurrency(
+    limit: number,
+    reservedTotal: number,
+    unreservedMinimum: number,
+  ): Promise<void> {
+    if (!Number.isInteger(limit) || limit < unreservedMinimum || limit > MAX_CONCURRENCY)
+      throw new AwsError(
+        'ValidationException',
+        `The concurrent executions quota must be a whole number from ${unreservedMinimum} to ${MAX_CONCURRENCY.toLocaleString('en')}.`,
+      );
+    if (limit - reservedTotal < unreservedMinimum)
+      throw new AwsError(
+        'ValidationException',
+        `Functions reserve ${reservedTotal} concurrent executions; the quota must leave ${unreservedMinimum} unreserved.`,
+      );
+    await this.cloud.settings.set(CONCURRENCY_SETTING, limit);
   }
 
   /** Count an invocation in, or say why it is throttled. */
