@@ -332,6 +332,8 @@ export async function deleteFunction(ctx: OperationContext, input: L.DeleteFunct
         'lambda_url_configs',
         'lambda_async_queue',
         'lambda_test_events',
+        'lambda_invocations',
+        'lambda_async_failures',
       ])
         tx.run(`DELETE FROM ${table} WHERE account_id = ? AND region = ? AND name = ?`, key);
     }
