@@ -9,6 +9,7 @@ import type * as DDBS from '@aws-sdk/client-dynamodb-streams';
 import type * as EC2 from '@aws-sdk/client-ec2';
 import type * as LAMBDA from '@aws-sdk/client-lambda';
 import type * as LOGS from '@aws-sdk/client-cloudwatch-logs';
+import type * as R53 from '@aws-sdk/client-route-53';
 import type * as S3 from '@aws-sdk/client-s3';
 import type * as STS from '@aws-sdk/client-sts';
 
@@ -292,7 +293,38 @@ export interface AwsApi {
     UntagResource: [LOGS.UntagResourceRequest, Empty];
     ListTagsForResource: [LOGS.ListTagsForResourceRequest, LOGS.ListTagsForResourceResponse];
   };
-  route53: Record<never, never>;
+  route53: {
+    // hosted zones
+    CreateHostedZone: [R53.CreateHostedZoneRequest, R53.CreateHostedZoneResponse];
+    GetHostedZone: [R53.GetHostedZoneRequest, R53.GetHostedZoneResponse];
+    ListHostedZones: [R53.ListHostedZonesRequest, R53.ListHostedZonesResponse];
+    ListHostedZonesByName: [R53.ListHostedZonesByNameRequest, R53.ListHostedZonesByNameResponse];
+    GetHostedZoneCount: [R53.GetHostedZoneCountRequest, R53.GetHostedZoneCountResponse];
+    UpdateHostedZoneComment: [R53.UpdateHostedZoneCommentRequest, R53.UpdateHostedZoneCommentResponse];
+    DeleteHostedZone: [R53.DeleteHostedZoneRequest, R53.DeleteHostedZoneResponse];
+    AssociateVPCWithHostedZone: [R53.AssociateVPCWithHostedZoneRequest, R53.AssociateVPCWithHostedZoneResponse];
+    DisassociateVPCFromHostedZone: [
+      R53.DisassociateVPCFromHostedZoneRequest,
+      R53.DisassociateVPCFromHostedZoneResponse,
+    ];
+    // records and changes
+    ChangeResourceRecordSets: [R53.ChangeResourceRecordSetsRequest, R53.ChangeResourceRecordSetsResponse];
+    ListResourceRecordSets: [R53.ListResourceRecordSetsRequest, R53.ListResourceRecordSetsResponse];
+    GetChange: [R53.GetChangeRequest, R53.GetChangeResponse];
+    TestDNSAnswer: [R53.TestDNSAnswerRequest, R53.TestDNSAnswerResponse];
+    // health checks
+    CreateHealthCheck: [R53.CreateHealthCheckRequest, R53.CreateHealthCheckResponse];
+    GetHealthCheck: [R53.GetHealthCheckRequest, R53.GetHealthCheckResponse];
+    UpdateHealthCheck: [R53.UpdateHealthCheckRequest, R53.UpdateHealthCheckResponse];
+    DeleteHealthCheck: [R53.DeleteHealthCheckRequest, R53.DeleteHealthCheckResponse];
+    ListHealthChecks: [R53.ListHealthChecksRequest, R53.ListHealthChecksResponse];
+    GetHealthCheckStatus: [R53.GetHealthCheckStatusRequest, R53.GetHealthCheckStatusResponse];
+    GetHealthCheckCount: [R53.GetHealthCheckCountRequest, R53.GetHealthCheckCountResponse];
+    // tags
+    ChangeTagsForResource: [R53.ChangeTagsForResourceRequest, R53.ChangeTagsForResourceResponse];
+    ListTagsForResource: [R53.ListTagsForResourceRequest, R53.ListTagsForResourceResponse];
+    ListTagsForResources: [R53.ListTagsForResourcesRequest, R53.ListTagsForResourcesResponse];
+  };
 }
 
 export type ServiceName = keyof AwsApi;
