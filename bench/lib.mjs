@@ -23,7 +23,18 @@ export function startServe() {
   const t0 = performance.now();
   const child = spawn(
     process.execPath,
-    [join(root, 'bin', 'cloudlab.mjs'), 'serve', '--port', '0', '--ssh-port', '0', '--data', data],
+    [
+      join(root, 'bin', 'cloudlab.mjs'),
+      'serve',
+      '--port',
+      '0',
+      '--ssh-port',
+      '0',
+      '--dns-port',
+      '0',
+      '--data',
+      data,
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';

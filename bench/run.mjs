@@ -4,7 +4,7 @@
 // The floor is the most any server can score with this client on this machine, so operations
 // are compared as a fraction of it.
 //
-//   node bench/run.mjs [--only foundation|ec2|os|s3|dynamodb|lambda] [--n 2000] [--conc 1,16] [--starts 7]
+//   node bench/run.mjs [--only foundation|ec2|os|s3|dynamodb|lambda|dns] [--n 2000] [--conc 1,16] [--starts 7]
 //                      [--runs 500] [--instances 5000] [--os-instances 200] [--keys 300]
 //                      [--commands 50] [--s3-n 1000] [--s3-big-n 50] [--s3-rounds 3]
 //                      [--s3-list-keys 10000] [--s3-large-mib 100] [--s3-upload-gib 1]
@@ -12,12 +12,14 @@
 //                      [--ddb-big-items 1000000] [--ddb-big-queries 200] [--ddb-big-budget-s 1800]
 //                      [--ddb-big-cloudlab-only]
 //                      [--lambda-warm 500] [--lambda-cold 20] [--lambda-tput 500] [--lambda-conc 1,8,16]
+//                      [--dns-n 5000] [--dns-conc 1,64]
 //                      [--json-only]
 //
 // Peers: LocalStack needs Docker and an account token and moto needs PyPI; neither can run
 // offline here, so the SDK floor is the comparison for these operations.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { runDns } from './dns.mjs';
 import { runDynamodb } from './dynamodb.mjs';
 import { runEc2 } from './ec2.mjs';
 import { runFoundation } from './foundation.mjs';
@@ -109,6 +111,18 @@ if (!only || only === 'lambda') {
   );
   const r = await runLambda({ ...o, log });
   summary.lambda = r.summary;
+  failed ||= r.failed;
+}
+if (!only || only === 'dns') {
+  const o = {
+    n: Number(arg('dns-n', 5000)),
+    concs: String(arg('dns-conc', '1,64')).split(',').map(Number),
+  };
+  log(
+    `# DNS (UDP queries against --dns-port and a canned-answer floor; ${o.n} per pass at ${o.concs.join(',')} in flight)\n`,
+  );
+  const r = await runDns({ ...o, log });
+  summary.dns = r.summary;
   failed ||= r.failed;
 }
 mkdirSync(join(root, 'bench', 'results'), { recursive: true });

@@ -1,6 +1,6 @@
 /**
  * The `cloudlab` command. `cloudlab serve` runs the cloud headless: the AWS endpoint, the web
- * console and (as their services arrive) the SSH gateway and DNS server, then prints one line
+ * console, the SSH gateway and the DNS server, then prints one line
  * containing "ready" with the URLs. SIGINT and SIGTERM flush the workspace and exit 0.
  */
 import { parseArgs } from 'node:util';
@@ -18,7 +18,9 @@ Options:
   --port N          AWS endpoint and web console port (default 4566; 0 picks a free port)
   --ssh-port N      SSH gateway port (default 4522; 0 picks a free port):
                     ssh -i key.pem -p 4522 ec2-user@<instance-id>@127.0.0.1
-  --dns-port N      DNS server port (default 4553; the server arrives with Route 53)
+  --dns-port N      DNS server port, UDP and TCP (default 4553; 0 picks a free port):
+                    Route 53 public zones and EC2 public names, answered authoritatively:
+                    dig @127.0.0.1 -p 4553 www.example.com
   --data DIR        workspace directory (default: the desktop app's workspace,
                     ${defaultWorkspaceDir()})
   --seed N          deterministic mode for a new workspace: seeded IDs, clock from a fixed start
@@ -130,7 +132,7 @@ async function serve(argv: string[]): Promise<void> {
 
   const mode = host.cloud.ids.deterministic ? ` · deterministic (seed ${host.cloud.workspace.seed})` : '';
   process.stdout.write(
-    `Cloud Lab ${packageVersion()} ready · AWS endpoint ${host.endpoint} · console ${host.consoleUrl}${host.sshUrl ? ` · SSH gateway ${host.sshUrl}` : ''} · workspace ${dataDir}${mode}\n`,
+    `Cloud Lab ${packageVersion()} ready · AWS endpoint ${host.endpoint} · console ${host.consoleUrl}${host.sshUrl ? ` · SSH gateway ${host.sshUrl}` : ''}${host.dnsAddress ? ` · DNS udp/tcp ${host.dnsAddress}` : ''} · workspace ${dataDir}${mode}\n`,
   );
 }
 

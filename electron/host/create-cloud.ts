@@ -15,6 +15,8 @@ import { parseQueryString, type GatewayRequest } from '../gateway/http';
 import { checkPayloadHash, checkTime, parseAuth, payloadHash, verifySignature } from '../gateway/sigv4';
 import { Gateway, writeResponse } from '../gateway/gateway';
 import { SshListener } from '../gateway/ssh/ssh-listener';
+import { DnsServer } from '../gateway/dns/dns-server';
+import { resolveDns } from '../core/network/dns/resolver';
 import type { ConsoleChannel } from '../contract/console-api';
 import { parseWebsiteHost } from '../contract/s3-website';
 import { createConsoleHandlers, dispatchConsole, type ConsoleHandlers } from './console-api';
@@ -46,6 +48,10 @@ export interface HostOptions {
    * HTTP listener. A busy port falls back to a free one, with a note.
    */
   sshPort?: number | null;
+  /**
+   * The DNS server's port (0: a free one), UDP and TCP, on the listener's host; it starts only
+   * with the HTTP listener. A busy port falls back to a free one, with a note.
+   */
   dnsPort?: number | null;
   shell: 'desktop' | 'web';
   version: string;
@@ -64,6 +70,10 @@ export interface CloudHost {
   sshPort: number | null;
   /** `ssh://127.0.0.1:4522`, when the SSH gateway listens. */
   sshUrl: string | null;
+  /** The DNS server's port (UDP and TCP), when it listens. */
+  dnsPort: number | null;
+  /** `127.0.0.1:4553` (the listener's host and the DNS port), when the DNS server listens. */
+  dnsAddress: string | null;
   info(): LabInfo;
   close(): Promise<void>;
 }
@@ -86,6 +96,8 @@ export async function createCloud(options: HostOptions): Promise<CloudHost> {
   let portNote: string | null = null;
   let ssh: SshListener | null = null;
   let sshNote: string | null = null;
+  let dns: DnsServer | null = null;
+  let dnsNote: string | null = null;
 
   const info = (): LabInfo => ({
     version: options.version,
@@ -97,16 +109,19 @@ export async function createCloud(options: HostOptions): Promise<CloudHost> {
       host: listenOptions?.host ?? '127.0.0.1',
       port,
       sshPort: ssh?.port ?? null,
-      dnsPort: options.dnsPort ?? null,
-      pending: [
-        ...(options.dnsPort != null ? [`DNS server on port ${options.dnsPort} (arrives with Route 53)`] : []),
-      ],
+      dnsPort: dns?.port ?? null,
+      pending: [],
     },
     workspace: options.dataDir,
     deterministic: cloud.ids.deterministic,
     seed: cloud.workspace.seed,
     services: cloud.health().services,
-    notes: [...cloud.store.notes, ...(portNote ? [portNote] : []), ...(sshNote ? [sshNote] : [])],
+    notes: [
+      ...cloud.store.notes,
+      ...(portNote ? [portNote] : []),
+      ...(sshNote ? [sshNote] : []),
+      ...(dnsNote ? [dnsNote] : []),
+    ],
   });
   const handlers = createConsoleHandlers(cloud, info, {
     editable: options.shell === 'desktop',
@@ -164,8 +179,35 @@ export async function createCloud(options: HostOptions): Promise<CloudHost> {
         throw e;
       }
     }
+
+    if (options.dnsPort != null) {
+      const requested = options.dnsPort;
+      const start = (dnsPort: number) =>
+        DnsServer.start({
+          host: listenOptions.host,
+          port: dnsPort,
+          resolve: (question, client) => resolveDns(cloud, question, client),
+          log: options.log,
+        });
+      try {
+        dns = await start(requested).catch((e: NodeJS.ErrnoException) => {
+          if (e.code === 'EADDRINUSE')
+            dnsNote = `Port ${requested} is in use, so the DNS server uses another port.`;
+          else if (e.code === 'EACCES')
+            dnsNote = `Port ${requested} needs privileges this process lacks, so the DNS server uses another port.`;
+          else throw e;
+          return start(0);
+        });
+      } catch (e) {
+        await ssh?.close();
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server!.close(() => resolve()));
+        await cloud.close();
+        throw e;
+      }
+    }
   }
-  const sshHost =
+  const reachHost =
     listenOptions && !['0.0.0.0', '::'].includes(listenOptions.host)
       ? listenOptions.host.includes(':')
         ? `[${listenOptions.host}]`
@@ -355,11 +397,14 @@ export async function createCloud(options: HostOptions): Promise<CloudHost> {
     },
     portNote,
     sshPort: ssh?.port ?? null,
-    sshUrl: ssh ? `ssh://${sshHost}:${ssh.port}` : null,
+    sshUrl: ssh ? `ssh://${reachHost}:${ssh.port}` : null,
+    dnsPort: dns?.port ?? null,
+    dnsAddress: dns ? `${reachHost}:${dns.port}` : null,
     info,
     async close() {
       sockets.close();
       await ssh?.close();
+      await dns?.close();
       if (server) {
         server.closeAllConnections();
         await new Promise<void>((resolve) => server!.close(() => resolve()));

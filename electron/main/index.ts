@@ -53,8 +53,9 @@ async function startHost(recover: boolean): Promise<CloudHost> {
       };
       return prefs.enabled ? { host: prefs.host, port: prefs.port, fallbackToFreePort: true } : null;
     },
-    // The SSH gateway listens beside the AWS endpoint (same host, on when it is on).
+    // The SSH gateway and the DNS server listen beside the AWS endpoint (same host, on when it is on).
     sshPort: 4522,
+    dnsPort: 4553,
     shell: 'desktop',
     version: app.getVersion(),
     log: (m) => console.error(m),

@@ -45,7 +45,7 @@ describe('cloudlab serve', () => {
     const lab = await serve();
     try {
       expect(lab.stdout()).toMatch(
-        /^Cloud Lab \S+ ready · AWS endpoint http:\/\/127\.0\.0\.1:\d+ · console http:\/\/127\.0\.0\.1:\d+\/_cloudlab\/ · SSH gateway ssh:\/\/127\.0\.0\.1:\d+ · workspace \S+\n$/,
+        /^Cloud Lab \S+ ready · AWS endpoint http:\/\/127\.0\.0\.1:\d+ · console http:\/\/127\.0\.0\.1:\d+\/_cloudlab\/ · SSH gateway ssh:\/\/127\.0\.0\.1:\d+ · DNS udp\/tcp 127\.0\.0\.1:\d+ · workspace \S+\n$/,
       );
       const health = await fetch(`${lab.endpoint}/_cloudlab/health`);
       expect(health.status).toBe(200);
@@ -58,7 +58,7 @@ describe('cloudlab serve', () => {
         dynamodb: 'running',
         lambda: 'running',
         logs: 'running',
-        route53: 'not-implemented',
+        route53: 'running',
       });
 
       const page = await fetch(`${lab.endpoint}/_cloudlab/`);

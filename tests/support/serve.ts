@@ -37,9 +37,14 @@ export async function serve(args: string[] = [], options: { dataDir?: string } =
   const dataDir = options.dataDir ?? temp!.dir;
   // A free SSH port too, unless the test names one: test files run side by side with the app.
   const ssh = args.includes('--ssh-port') ? [] : ['--ssh-port', '0'];
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...ssh, '--data', dataDir, ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const dns = args.includes('--dns-port') ? [] : ['--dns-port', '0'];
+  const child = spawn(
+    process.execPath,
+    [BIN, 'serve', '--port', '0', ...ssh, ...dns, '--data', dataDir, ...args],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   let err = '';
   child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
