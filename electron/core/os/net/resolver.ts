@@ -1,20 +1,22 @@
 /**
  * Name resolution inside the cloud, as an instance's stub resolver sees it: /etc/hosts first
- * (glibc's "files dns"), then the VPC's AmazonProvidedDNS, which answers EC2's own names —
- * private names (ip-172-31-5-9.ec2.internal) within their Region, public names
- * (ec2-3-4-5-6.compute-1.amazonaws.com) everywhere, and instance-data for the metadata service.
- * A public name asked from inside the instance's own VPC answers with the private address, as
- * AWS's split-horizon DNS does. S3 website endpoints (BUCKET.s3-website-REGION.amazonaws.com)
- * resolve to their Region's website fleet, function URLs (ID.lambda-url.REGION.on.aws) to
- * their Region's function URL fleet. There is no internet beyond the cloud, so any other
- * name does not resolve. Route 53 adds its zones through `Resolver.sources`.
+ * (glibc's "files dns"), the machine's own name, then the VPC's AmazonProvidedDNS — the one
+ * resolver in `network/dns`, asked as `{kind: 'vpc'}` from an instance and as
+ * `{kind: 'internet'}` from the workstation. It answers Route 53's hosted zones (private zones
+ * in their VPCs only), EC2's names (private names within their Region, public names everywhere,
+ * split horizon in the instance's own VPC, `instance-data`), S3 website endpoints and function
+ * URLs. There is no internet beyond the cloud, so any other name does not resolve.
  */
+import { LEARNER_IP } from '../../../contract/learner';
+import { IMDS_IP, isIpv4, searchDomain } from '../../network/dns/ec2-names';
+import { resolveDns } from '../../network/dns/resolver';
+import type { DnsClient, DnsResult, RRType } from '../../network/dns/types';
 import type { Machine } from '../machine';
-import { instanceOf, searchDomain } from './ec2-view';
-import { websiteDnsAnswer, websiteReverse } from './s3-website-endpoint';
-import { lambdaUrlDnsAnswer, lambdaUrlReverse } from './lambda-url-endpoint';
+import { instanceOf } from './ec2-view';
+import { lambdaUrlReverse } from './lambda-url-endpoint';
+import { websiteReverse } from './s3-website-endpoint';
 
-export const IMDS_IP = '169.254.169.254';
+export { IMDS_IP, isIpv4 };
 
 export interface DnsAnswer {
   /** The name as asked (after the search domain was applied). */
@@ -26,24 +28,26 @@ export interface DnsAnswer {
   from: 'literal' | 'hosts' | 'dns';
 }
 
-/** An extra DNS zone (Route 53 hosted zones): answers a name or passes (null). */
-export type NameSource = (machine: Machine, name: string) => DnsAnswer | null | Promise<DnsAnswer | null>;
-
-const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
-
-export function isIpv4(text: string): boolean {
-  const m = IPV4.exec(text);
-  return !!m && m.slice(1).every((p) => Number(p) <= 255);
-}
-
 export function isLoopback(ip: string): boolean {
   return ip.startsWith('127.') || ip === '::1';
 }
 
-export class Resolver {
-  /** Zones beyond EC2's own names, asked in order after them. */
-  static readonly sources: NameSource[] = [];
+/** Who the machine is to the resolver: its VPC for an instance, the internet for the workstation. */
+export function dnsClientOf(machine: Machine): DnsClient {
+  const { identity } = machine;
+  const found = identity.kind === 'instance' ? instanceOf(machine) : undefined;
+  if (found)
+    return {
+      kind: 'vpc',
+      account: identity.account,
+      region: identity.region,
+      vpcId: found.record.vpcId,
+      ip: identity.privateIp,
+    };
+  return { kind: 'internet', ip: LEARNER_IP, region: identity.region };
+}
 
+export class Resolver {
   constructor(private readonly machine: Machine) {}
 
   /** What `getaddrinfo` gives: /etc/hosts, then DNS with the search domain. */
@@ -56,20 +60,35 @@ export class Resolver {
     return this.dns(host, true);
   }
 
-  /** What a DNS query to the VPC resolver answers (dig, host, nslookup skip /etc/hosts). */
-  async dns(name: string, search = false): Promise<DnsAnswer | null> {
+  /** The names to ask for a name: with the search domain first for a single label. */
+  candidates(name: string, search: boolean): string[] {
     const host = name.replace(/\.$/, '').toLowerCase();
-    const candidates =
-      search && !host.includes('.')
-        ? [`${host}.${searchDomain(this.machine.identity.region)}`, host]
-        : [host];
-    for (const candidate of candidates) {
-      const answer =
-        (await this.ec2Name(candidate)) ??
-        websiteDnsAnswer(this.machine.cloud, candidate) ??
-        lambdaUrlDnsAnswer(this.machine.cloud, candidate) ??
-        (await this.extra(candidate));
-      if (answer) return answer;
+    return search && !host.includes('.') && !name.endsWith('.')
+      ? [`${host}.${searchDomain(this.machine.identity.region)}`, host]
+      : [host];
+  }
+
+  /** A question to the VPC's resolver, as dig asks it (no /etc/hosts). */
+  query(name: string, type: RRType | 'ANY'): Promise<DnsResult> {
+    const { identity } = this.machine;
+    const host = name.replace(/\.$/, '').toLowerCase();
+    // The machine's own names are answered locally (glibc's myhostname; the workstation's too).
+    if (type === 'A' && (host === identity.privateDnsName || host === identity.hostname))
+      return Promise.resolve({
+        code: 'NOERROR',
+        authoritative: false,
+        answers: [{ name: `${host}.`, type: 'A', ttl: 60, value: identity.privateIp }],
+        authority: [],
+      });
+    return resolveDns(this.machine.cloud, { name: host, type }, dnsClientOf(this.machine));
+  }
+
+  /** What a DNS query for an address answers (dig, host, nslookup skip /etc/hosts). */
+  async dns(name: string, search = false): Promise<DnsAnswer | null> {
+    for (const candidate of this.candidates(name, search)) {
+      const result = await this.query(candidate, 'A');
+      const a = result.answers.find((r) => r.type === 'A');
+      if (a) return { name: candidate, address: a.value, ttl: a.ttl, from: 'dns' };
     }
     return null;
   }
@@ -99,45 +118,6 @@ export class Resolver {
       const [address, ...names] = line.replace(/#.*/, '').trim().split(/\s+/);
       if (address && isIpv4(address) && names.some((n) => n.toLowerCase() === host))
         return { name: host, address, ttl: 0, from: 'hosts' };
-    }
-    return null;
-  }
-
-  private ec2Name(host: string): DnsAnswer | null {
-    const { identity } = this.machine;
-    const answer = (address: string, ttl = 60): DnsAnswer => ({ name: host, address, ttl, from: 'dns' });
-    if (host === identity.privateDnsName || host === identity.hostname) return answer(identity.privateIp);
-    if (host === 'instance-data' || host === `instance-data.${searchDomain(identity.region)}`)
-      return identity.kind === 'instance' ? answer(IMDS_IP) : null;
-
-    const priv = /^ip-(\d+-\d+-\d+-\d+)\.(?:ec2\.internal|([a-z0-9-]+)\.compute\.internal)$/.exec(host);
-    if (priv) {
-      const region = priv[2] ?? 'us-east-1';
-      if (region === 'us-east-1' && priv[2]) return null;
-      const ip = priv[1]!.replace(/-/g, '.');
-      // Private names are only known to the DNS of their own Region.
-      if (region !== identity.region || !isIpv4(ip)) return null;
-      return answer(ip);
-    }
-    const pub = /^ec2-(\d+-\d+-\d+-\d+)\.(?:compute-1|([a-z0-9-]+)\.compute)\.amazonaws\.com$/.exec(host);
-    if (pub) {
-      const ip = pub[1]!.replace(/-/g, '.');
-      if (!isIpv4(ip)) return null;
-      const region = pub[2] ?? 'us-east-1';
-      const target = this.machine.os.findInstanceByIp(ip, { region });
-      // From inside the same VPC the public name points at the private address.
-      const mine = instanceOf(this.machine);
-      if (target && mine && target.record.vpcId === mine.record.vpcId && target.record.publicIpAddress === ip)
-        return answer(target.record.privateIpAddress);
-      return answer(ip);
-    }
-    return null;
-  }
-
-  private async extra(host: string): Promise<DnsAnswer | null> {
-    for (const source of Resolver.sources) {
-      const answer = await source(this.machine, host);
-      if (answer) return answer;
     }
     return null;
   }

@@ -7,73 +7,22 @@
  * public address, an internet gateway route, an egress rule); the workstation always does.
  *
  * The addresses are derived from the Region's name (16.x.y.2–9: outside the pools EC2 hands
- * public addresses from), so every run and every workspace sees the same ones.
+ * public addresses from), so every run and every workspace sees the same ones; the name and
+ * address rules are the resolver's (`network/dns/aws-endpoints.ts`).
  */
-import { createHash } from 'node:crypto';
-import { parseWebsiteHost, websiteLabel } from '../../../contract/s3-website';
+import { parseWebsiteHost } from '../../../contract/s3-website';
 import type { Cloud } from '../../cloud';
+import { websiteNameAddress } from '../../network/dns/aws-endpoints';
 import { serveWebsite } from '../../services/s3/website';
 import type { PortBinding, SimRequest, SimResponse } from '../types';
 import type { DnsAnswer } from './resolver';
 
-/** Addresses per Region's website fleet; a bucket's name picks one. */
-const FLEET = 8;
+export { websiteAddress, websiteRegionAt, websiteReverse } from '../../network/dns/aws-endpoints';
 
-const fleets = new WeakMap<Cloud, Map<string, string>>();
-
-/** Region → the first three octets of its fleet ("16.x.y"), unique across the catalogue. */
-function fleetPrefixes(cloud: Cloud): Map<string, string> {
-  let map = fleets.get(cloud);
-  if (!map) {
-    map = new Map();
-    const used = new Set<string>();
-    for (const region of cloud.catalogue.regions) {
-      const d = createHash('sha256').update(`s3-website|${region.code}`).digest();
-      let n = d.readUInt16BE(0);
-      while (used.has(String(n))) n = (n + 1) & 0xffff;
-      used.add(String(n));
-      map.set(region.code, `16.${n >>> 8}.${n & 255}`);
-    }
-    fleets.set(cloud, map);
-  }
-  return map;
-}
-
-/** The address a website host name resolves to (deterministic per Region and bucket). */
-export function websiteAddress(cloud: Cloud, region: string, bucket: string): string | undefined {
-  const prefix = fleetPrefixes(cloud).get(region);
-  if (!prefix) return undefined;
-  const pick = createHash('sha256').update(bucket).digest().readUInt32BE(0) % FLEET;
-  return `${prefix}.${2 + pick}`;
-}
-
-/** The Region whose website fleet has this address, if any. */
-export function websiteRegionAt(cloud: Cloud, ip: string): string | undefined {
-  const dot = ip.lastIndexOf('.');
-  const last = Number(ip.slice(dot + 1));
-  if (!(last >= 2 && last < 2 + FLEET)) return undefined;
-  const prefix = ip.slice(0, dot);
-  for (const [region, p] of fleetPrefixes(cloud)) if (p === prefix) return region;
-  return undefined;
-}
-
-/**
- * A DNS answer for a website endpoint name, spelled as AWS spells it for its Region (a dash in
- * us-east-1 and the older Regions, a dot in newer ones); anything else is not ours.
- */
+/** A DNS answer for a website endpoint name (the rules live in network/dns/aws-endpoints.ts). */
 export function websiteDnsAnswer(cloud: Cloud, name: string): DnsAnswer | null {
-  const site = parseWebsiteHost(name);
-  if (!site || site.domain !== 'amazonaws.com' || !cloud.catalogue.region(site.region)) return null;
-  const expected = websiteLabel(site.region).startsWith('s3-website-') ? 'dash' : 'dot';
-  if (site.form !== expected) return null;
-  const address = websiteAddress(cloud, site.region, site.bucket);
+  const address = websiteNameAddress(cloud, name);
   return address ? { name, address, ttl: 60, from: 'dns' } : null;
-}
-
-/** The PTR name of a website fleet address. */
-export function websiteReverse(cloud: Cloud, ip: string): string | null {
-  const region = websiteRegionAt(cloud, ip);
-  return region ? `${websiteLabel(region)}.amazonaws.com` : null;
 }
 
 /** What listens on a website fleet address: port 80 answers with the bucket the Host names. */
