@@ -262,8 +262,9 @@ export class Cloud {
 
   async close(): Promise<void> {
     this.unsubscribeClock();
-    await this.os.close();
+    // Services first: their background work (health checkers, pollers) may still reach machines.
     for (const runtime of this.runtimes.values()) await runtime.close?.();
+    await this.os.close();
     if (this.settings.get('clock')) await this.saveClock();
     this.clock.dispose();
     await this.store.close();

@@ -211,10 +211,10 @@ export async function changeResourceRecordSets(
       const found = [...valueProblems(rs), ...conflictProblems(zone, working, rs)];
       if (rs.AliasTarget) found.push(...aliasProblems(tx, ctx, zone, working, rs));
       if (rs.HealthCheckId !== undefined) {
-        const exists = tx.get('SELECT 1 FROM r53_health_checks WHERE id = ? AND account_id = ?', [
-          rs.HealthCheckId,
-          ctx.principal.accountId,
-        ]);
+        const exists = tx.get(
+          'SELECT 1 FROM r53_health_checks WHERE id = ? AND account_id = ? AND version > 0',
+          [rs.HealthCheckId, ctx.principal.accountId],
+        );
         if (!exists) throw noSuchHealthCheck(rs.HealthCheckId);
       }
       if (found.length > 0) {
