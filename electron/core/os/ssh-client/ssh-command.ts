@@ -17,7 +17,7 @@ import { hasTerminal, requestNestedLogin } from '../terminal/nested-login';
 import type { OsModule } from '../types';
 import { reach, type Source } from '../../network/reachability';
 import { stdinText } from '../commands/command-kit';
-import { WORKSTATION_PUBLIC_IP } from '../net/network';
+import { networkOf, WORKSTATION_PUBLIC_IP } from '../net/network';
 import { decideLogin } from './authorization';
 import { hostKey, publicKeyOfPrivate, type HostKey } from './ssh-keys';
 
@@ -97,20 +97,10 @@ function parse(args: string[]): Invocation | string {
   return inv;
 }
 
-/** IPv4 address of a host name as the machine's resolver sees it, or null. */
+/** IPv4 address of a host name as the machine's resolver sees it (/etc/hosts, then DNS), or null. */
 async function resolve(m: Machine, host: string): Promise<string | null> {
-  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(host)) return host;
-  if (host === 'localhost') return '127.0.0.1';
-  const pub = /^ec2-(\d+)-(\d+)-(\d+)-(\d+)\.(compute-1|[a-z0-9-]+\.compute)\.amazonaws\.com$/.exec(host);
-  if (pub) return pub.slice(1, 5).join('.');
-  const priv = /^ip-(\d+)-(\d+)-(\d+)-(\d+)(\.ec2\.internal|\.[a-z0-9-]+\.compute\.internal)?$/.exec(host);
-  if (priv) return priv.slice(1, 5).join('.');
-  const hosts = (await m.fs.readText('/etc/hosts').catch(() => null)) ?? '';
-  for (const line of hosts.split('\n')) {
-    const [ip, ...names] = line.replace(/#.*/, '').trim().split(/\s+/);
-    if (ip && /^\d{1,3}(\.\d{1,3}){3}$/.test(ip) && names.includes(host)) return ip;
-  }
-  return null;
+  const answer = await networkOf(m.os).resolver(m).lookup(host);
+  return answer?.address ?? null;
 }
 
 /** Wait as a client does for an answer that never comes (Ctrl-C stops it). */
