@@ -37,6 +37,11 @@ export class Router {
     this.query = parseSearch(search);
   }
 
+  /** The path after the console's own part: `/lambda/functions/f` gives `['functions', 'f']`. */
+  get parts(): string[] {
+    return this.path.split('/').filter(Boolean).slice(1);
+  }
+
   href(path: string, query: Query = {}): string {
     const merged = { ...(this.query.region ? { region: this.query.region } : {}), ...query };
     const search = toSearch(merged);

@@ -1,7 +1,7 @@
 /** What the DynamoDB console pages share: links, crumbs, AWS's wording for statuses and modes. */
 import type { AttributeDefinition, KeySchemaElement, TableDescription } from '@aws-sdk/client-dynamodb';
 import { router } from '../../lib/router.svelte';
-import type { Crumb } from '../../shell/Breadcrumbs.svelte';
+import { serviceCrumbs } from '../../lib/crumbs';
 import type { StatusType } from '../../components/StatusIndicator.svelte';
 
 /** An AWS error as the console shows it: "ValidationException: One or more parameter values…". */
@@ -24,12 +24,7 @@ export const ddbLinks = {
   editItem: (name: string, key: string) => router.href('/dynamodb/explore/edit-item', { table: name, key }),
 };
 
-export function ddbCrumbs(...trail: Array<string | [text: string, href: string]>): Crumb[] {
-  return [
-    { text: 'DynamoDB', href: router.href('/dynamodb') },
-    ...trail.map((step) => (typeof step === 'string' ? { text: step } : { text: step[0], href: step[1] })),
-  ];
-}
+export const ddbCrumbs = serviceCrumbs('DynamoDB', '/dynamodb');
 
 /** The table naming rules, as the Create table page states them; null when the name is fine. */
 export function tableNameProblem(name: string): string | null {

@@ -2,7 +2,7 @@
 import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
 import { aws, lab } from '../../lib/api';
 import { router } from '../../lib/router.svelte';
-import type { Crumb } from '../../shell/Breadcrumbs.svelte';
+import { serviceCrumbs } from '../../lib/crumbs';
 import type { StatusType } from '../../components/StatusIndicator.svelte';
 
 export { errorText, errorCode } from '../dynamodb/ddb';
@@ -23,12 +23,7 @@ export const lambdaLinks = {
     router.href(`/lambda/functions/${encodeURIComponent(name)}`, { ...(tab ? { tab } : {}), ...extra }),
 };
 
-export function lambdaCrumbs(...trail: Array<string | [text: string, href: string]>): Crumb[] {
-  return [
-    { text: 'Lambda', href: router.href('/lambda') },
-    ...trail.map((step) => (typeof step === 'string' ? { text: step } : { text: step[0], href: step[1] })),
-  ];
-}
+export const lambdaCrumbs = serviceCrumbs('Lambda', '/lambda');
 
 /** Lambda's rules for a function name, as the Create function page states them. */
 export function functionNameProblem(name: string): string | null {

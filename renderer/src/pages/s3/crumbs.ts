@@ -1,13 +1,8 @@
 /** The breadcrumbs of the S3 console's pages: "Amazon S3 › Buckets › bucket › folder/ › …". */
 import { router } from '../../lib/router.svelte';
-import type { Crumb } from '../../shell/Breadcrumbs.svelte';
+import { serviceCrumbs } from '../../lib/crumbs';
 
-export function s3Crumbs(...trail: Array<string | [text: string, href: string]>): Crumb[] {
-  return [
-    { text: 'Amazon S3', href: router.href('/s3') },
-    ...trail.map((step) => (typeof step === 'string' ? { text: step } : { text: step[0], href: step[1] })),
-  ];
-}
+export const s3Crumbs = serviceCrumbs('Amazon S3', '/s3');
 
 /** Links inside a bucket: its tabs, a folder (prefix) of its objects, an object's page, the upload page. */
 export const s3Links = {
