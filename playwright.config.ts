@@ -35,7 +35,7 @@ export default defineConfig({
   },
   projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
   webServer: {
-    command: `node bin/cloudlab.mjs serve --port ${PORT} --ssh-port 0 --data "${DATA}" --seed 7`,
+    command: `node bin/cloudlab.mjs serve --port ${PORT} --ssh-port 0 --dns-port 0 --data "${DATA}" --seed 7`,
     url: `http://127.0.0.1:${PORT}/_cloudlab/health`,
     reuseExistingServer: false,
     timeout: 30_000,

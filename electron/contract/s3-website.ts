@@ -84,3 +84,39 @@ export function parseWebsiteHost(hostHeader: string | undefined): WebsiteHost | 
     domain: m[4] as WebsiteHost['domain'],
   };
 }
+
+/**
+ * The hosted zone of each Region's S3 website endpoints (AWS's table of website endpoints): what
+ * Route 53 alias records to a website name, and what the console offers for them.
+ */
+export const S3_WEBSITE_ZONES: Readonly<Record<string, string>> = {
+  'us-east-1': 'Z3AQBSTGFYJSTF',
+  'us-east-2': 'Z2O1EMRO9K5GLX',
+  'us-west-1': 'Z2F56UZL2M1ACD',
+  'us-west-2': 'Z3BJ6K6RIION7M',
+  'af-south-1': 'Z83WF9RJE8B12',
+  'ap-east-1': 'ZNB98KWMFR0R6',
+  'ap-south-1': 'Z11RGJOFQNVJUP',
+  'ap-south-2': 'Z02976202B4EZMXIPMXF7',
+  'ap-northeast-1': 'Z2M4EHUR26P7ZW',
+  'ap-northeast-2': 'Z3W03O7B5YMIYP',
+  'ap-northeast-3': 'Z2YQB5RD63NC85',
+  'ap-southeast-1': 'Z3O0J2DXBE1FTB',
+  'ap-southeast-2': 'Z1WCIGYICN2BYD',
+  'ap-southeast-3': 'Z01846753K324LI26A3VV',
+  'ap-southeast-4': 'Z0312387243XT5FE14WFO',
+  'ca-central-1': 'Z1QDHH18159H29',
+  'ca-west-1': 'Z03565811Z33SLEZTHOUL',
+  'eu-central-1': 'Z21DNDUVLTQW6Q',
+  'eu-central-2': 'Z030506016YDQGETNASS',
+  'eu-west-1': 'Z1BKCTXD74EZPE',
+  'eu-west-2': 'Z3GKZC51ZF0DB4',
+  'eu-west-3': 'Z3R1K369G5AVDG',
+  'eu-north-1': 'Z3BAZG2TWCNX0D',
+  'eu-south-1': 'Z30OZKI7KPW7MI',
+  'eu-south-2': 'Z0081959F7139GRJC19J',
+  'il-central-1': 'Z09640613K4A3MN55U7GU',
+  'me-central-1': 'Z06143092I8HRXZRUZROF',
+  'me-south-1': 'Z1MPMWCPA7YB62',
+  'sa-east-1': 'Z7KQH4QJS55SO',
+};
