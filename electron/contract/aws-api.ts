@@ -302,7 +302,10 @@ export interface AwsApi {
     GetHostedZoneCount: [R53.GetHostedZoneCountRequest, R53.GetHostedZoneCountResponse];
     UpdateHostedZoneComment: [R53.UpdateHostedZoneCommentRequest, R53.UpdateHostedZoneCommentResponse];
     DeleteHostedZone: [R53.DeleteHostedZoneRequest, R53.DeleteHostedZoneResponse];
-    AssociateVPCWithHostedZone: [R53.AssociateVPCWithHostedZoneRequest, R53.AssociateVPCWithHostedZoneResponse];
+    AssociateVPCWithHostedZone: [
+      R53.AssociateVPCWithHostedZoneRequest,
+      R53.AssociateVPCWithHostedZoneResponse,
+    ];
     DisassociateVPCFromHostedZone: [
       R53.DisassociateVPCFromHostedZoneRequest,
       R53.DisassociateVPCFromHostedZoneResponse,

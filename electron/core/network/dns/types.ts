@@ -6,7 +6,8 @@
  */
 
 /** Record types Route 53 serves (plus ANY as a question). */
-export type RRType = 'A' | 'AAAA' | 'CNAME' | 'MX' | 'TXT' | 'NS' | 'SOA' | 'SRV' | 'CAA' | 'PTR' | 'SPF' | 'NAPTR' | 'DS';
+export type RRType =
+  'A' | 'AAAA' | 'CNAME' | 'MX' | 'TXT' | 'NS' | 'SOA' | 'SRV' | 'CAA' | 'PTR' | 'SPF' | 'NAPTR' | 'DS';
 
 export interface DnsQuestion {
   /** Any case, with or without the trailing dot. */
