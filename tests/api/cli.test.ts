@@ -111,7 +111,7 @@ describe('aws CLI', () => {
       ],
       [['dynamodb', 'list-backups'], 'ListBackups'],
       [['lambda', 'list-layers'], 'ListLayers'],
-      [['route53', 'list-hosted-zones'], 'ListHostedZones'],
+      [['route53', 'list-traffic-policies'], 'ListTrafficPolicies'],
       [['ec2', 'describe-launch-templates'], 'DescribeLaunchTemplates'],
     ] as const) {
       const r = aws(lab.endpoint, [...args]);

@@ -10,7 +10,7 @@ import {
   EC2Client,
 } from '@aws-sdk/client-ec2';
 import { LambdaClient, ListLayersCommand } from '@aws-sdk/client-lambda';
-import { ListHostedZonesCommand, Route53Client } from '@aws-sdk/client-route-53';
+import { ListTrafficPoliciesCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { GetBucketAccelerateConfigurationCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { Sha256 } from '@aws-crypto/sha256-js';
@@ -167,8 +167,8 @@ describe('operations that are not simulated yet', () => {
     ['lambda (rest-json)', () => new LambdaClient(config()).send(new ListLayersCommand({})), 'ListLayers'],
     [
       'route53 (rest-xml)',
-      () => new Route53Client(config()).send(new ListHostedZonesCommand({})),
-      'ListHostedZones',
+      () => new Route53Client(config()).send(new ListTrafficPoliciesCommand({})),
+      'ListTrafficPolicies',
     ],
     [
       's3 (rest-xml)',

@@ -17,6 +17,7 @@ import type { Ec2Runtime } from '../services/ec2/runtime';
 import { MachineFiles, fsMigrations } from './fs/fs-store';
 import type { Machine } from './machine';
 import type { MachineIdentity } from './types';
+import { instanceByIp } from '../network/dns/ec2-names';
 
 /**
  * The shell and everything built on it load on first use: a cloud whose instances nobody logs
@@ -83,21 +84,7 @@ export class OsRuntime {
 
   /** Instances by address (private or public), for the network and the SSH gateway. */
   findInstanceByIp(ip: string, scope?: Partial<Scope>): { scope: Scope; record: InstanceRecord } | undefined {
-    // Within one Region the index's in-memory list answers; across Regions, the store.
-    const candidates =
-      scope?.account && scope.region
-        ? this.ec2.resources
-            .list<InstanceRecord>({ account: scope.account, region: scope.region }, 'instance')
-            .map((record) => ({ scope: { account: scope.account!, region: scope.region! }, record }))
-        : this.ec2.resources.everywhere<InstanceRecord>('instance');
-    for (const entry of candidates) {
-      if (scope?.account && entry.scope.account !== scope.account) continue;
-      if (scope?.region && entry.scope.region !== scope.region) continue;
-      const r = entry.record;
-      if (r.state === 'terminated') continue;
-      if (r.privateIpAddress === ip || r.publicIpAddress === ip) return entry;
-    }
-    return undefined;
+    return instanceByIp(this.cloud, ip, scope);
   }
 
   /** Loaded machines (for `top` across the hypervisor, benchmarks). */

@@ -24,7 +24,14 @@
  * (UDP) or closes the connection (TCP).
  */
 import { decode, encode, type Answer, type DecodedPacket, type OptAnswer } from 'dns-packet';
-import type { DnsClient, DnsQuestion, DnsRecord, DnsResult, RRType } from '../../core/network/dns/types';
+import {
+  RR_TYPES,
+  type DnsClient,
+  type DnsQuestion,
+  type DnsRecord,
+  type DnsResult,
+  type RRType,
+} from '../../core/network/dns/types';
 import { toAnswer, wireName } from './records';
 
 export type DnsResolve = (question: DnsQuestion, client: DnsClient) => Promise<DnsResult>;
@@ -44,21 +51,7 @@ const RD = 0x0100;
 const CD = 0x0010;
 
 /** The types the resolver serves (Route 53's record types). */
-const SERVED = new Set<RRType>([
-  'A',
-  'AAAA',
-  'CNAME',
-  'MX',
-  'TXT',
-  'NS',
-  'SOA',
-  'SRV',
-  'CAA',
-  'PTR',
-  'SPF',
-  'NAPTR',
-  'DS',
-]);
+const SERVED = new Set<RRType>(RR_TYPES);
 /** Answers whose target's addresses go in the additional section. */
 const TARGETED = new Set<RRType>(['MX', 'NS', 'SRV', 'CNAME']);
 const MAX_ADDITIONAL_TARGETS = 8;

@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import type { ResourceRecordSet } from '@aws-sdk/client-route-53';
 import type { Cloud } from '../../cloud';
 import type { DnsClient } from './types';
+import { greatCircleKm } from '../geo';
 
 export interface Choice {
   sets: ResourceRecordSet[];
@@ -114,22 +115,12 @@ export function draw(cloud: Cloud, key: string): number {
   return h.readUInt32BE(0) / 2 ** 32;
 }
 
-function km(a: { latitude: number; longitude: number }, b: { latitude: number; longitude: number }): number {
-  const rad = Math.PI / 180;
-  const dLat = (b.latitude - a.latitude) * rad;
-  const dLon = (b.longitude - a.longitude) * rad;
-  const h =
-    Math.sin(dLat / 2) ** 2 +
-    Math.cos(a.latitude * rad) * Math.cos(b.latitude * rad) * Math.sin(dLon / 2) ** 2;
-  return 2 * 6371 * Math.asin(Math.min(1, Math.sqrt(h)));
-}
-
 /** How far a Region is from the asker's (same Region 0; unknown Regions last). */
 export function regionDistance(cloud: Cloud, from: string, to: string): number {
   if (from === to) return 0;
   const a = cloud.catalogue.region(from);
   const b = cloud.catalogue.region(to);
-  return a && b ? km(a, b) : Number.MAX_SAFE_INTEGER;
+  return a && b ? greatCircleKm(a, b) : Number.MAX_SAFE_INTEGER;
 }
 
 type Policy = 'simple' | 'weighted' | 'latency' | 'failover' | 'geolocation' | 'multivalue';

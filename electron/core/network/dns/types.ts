@@ -1,13 +1,27 @@
 /**
  * The one DNS resolver's vocabulary. Every asker — an instance's `dig`, `curl` and `getaddrinfo`,
- * the console's preview and TestDNSAnswer, the DNS server on `--dns-port` — puts a question and
+ * the console's Test record tool (TestDNSAnswer), the health checkers, the DNS server on `--dns-port` — puts a question and
  * says who asks (a VPC, for private hosted zones and split-horizon EC2 names, or the internet),
  * and gets the answer a real server would give: records, the authority section, and a code.
  */
 
-/** Record types Route 53 serves (plus ANY as a question). */
-export type RRType =
-  'A' | 'AAAA' | 'CNAME' | 'MX' | 'TXT' | 'NS' | 'SOA' | 'SRV' | 'CAA' | 'PTR' | 'SPF' | 'NAPTR' | 'DS';
+/** Record types Route 53 serves (the DNS server answers these; ANY is a question only). */
+export const RR_TYPES = [
+  'A',
+  'AAAA',
+  'CNAME',
+  'MX',
+  'TXT',
+  'NS',
+  'SOA',
+  'SRV',
+  'CAA',
+  'PTR',
+  'SPF',
+  'NAPTR',
+  'DS',
+] as const;
+export type RRType = (typeof RR_TYPES)[number];
 
 export interface DnsQuestion {
   /** Any case, with or without the trailing dot. */

@@ -8,6 +8,7 @@ import type { SimResponse } from '../types';
 import { fail } from '../commands/command-kit';
 import { expandShort, resolvePath } from './cli-kit';
 import { isNetError, networkOf, parseUrl, pause, type NetError } from './network';
+import { reasonPhrase } from '../../network/http-status';
 
 const VERSION = '8.5.0';
 
@@ -153,24 +154,7 @@ function parse(argv: string[]): Parsed {
   return { ok: true, options: o };
 }
 
-const REASONS: Record<number, string> = {
-  200: 'OK',
-  201: 'Created',
-  204: 'No Content',
-  301: 'Moved Permanently',
-  302: 'Found',
-  304: 'Not Modified',
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  405: 'Method Not Allowed',
-  500: 'Internal Server Error',
-  502: 'Bad Gateway',
-  503: 'Service Unavailable',
-};
-
-export const reasonOf = (r: SimResponse) => r.statusText ?? REASONS[r.status] ?? '';
+export const reasonOf = (r: SimResponse) => reasonPhrase(r.status, r.statusText);
 
 function bodyText(r: SimResponse): string {
   return typeof r.body === 'string' ? r.body : new TextDecoder().decode(r.body);

@@ -6,7 +6,7 @@
  */
 import { defineCommand, type CustomCommand } from 'just-bash';
 import { display } from '../../network/dns/names';
-import type { DnsRecord, DnsResult, RRType } from '../../network/dns/types';
+import { RR_TYPES, type DnsRecord, type DnsResult, type RRType } from '../../network/dns/types';
 import type { Machine } from '../machine';
 import { fail, ok } from '../commands/command-kit';
 import { dateLine } from './cli-kit';
@@ -16,22 +16,7 @@ import { isIpv4 } from './resolver';
 
 const arpa = (ip: string) => `${ip.split('.').reverse().join('.')}.in-addr.arpa`;
 
-const TYPES = [
-  'A',
-  'AAAA',
-  'CNAME',
-  'MX',
-  'TXT',
-  'NS',
-  'SOA',
-  'SRV',
-  'CAA',
-  'PTR',
-  'SPF',
-  'NAPTR',
-  'DS',
-  'ANY',
-];
+const TYPES: string[] = [...RR_TYPES, 'ANY'];
 
 function typeOf(text: string | undefined): RRType | 'ANY' | null {
   const t = (text ?? '').toUpperCase();

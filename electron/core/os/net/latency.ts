@@ -8,6 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Cloud } from '../../cloud';
+import { greatCircleKm } from '../../network/geo';
 
 export interface Place {
   region: string;
@@ -19,19 +20,6 @@ export interface Place {
 /** A stable number in [0, 1) for a key. */
 function unit(key: string): number {
   return createHash('sha256').update(key).digest().readUInt32BE(0) / 2 ** 32;
-}
-
-function greatCircleKm(
-  a: { latitude: number; longitude: number },
-  b: { latitude: number; longitude: number },
-) {
-  const rad = Math.PI / 180;
-  const dLat = (b.latitude - a.latitude) * rad;
-  const dLon = (b.longitude - a.longitude) * rad;
-  const h =
-    Math.sin(dLat / 2) ** 2 +
-    Math.cos(a.latitude * rad) * Math.cos(b.latitude * rad) * Math.sin(dLon / 2) ** 2;
-  return 2 * 6371 * Math.asin(Math.min(1, Math.sqrt(h)));
 }
 
 /** The base round trip between two places, in ms, before per-packet jitter. */

@@ -20,28 +20,7 @@ import { lambdaUrlBinding, lambdaUrlRegionAt } from '../../os/net/lambda-url-end
 import { websiteBinding, websiteRegionAt } from '../../os/net/s3-website-endpoint';
 import type { PortBinding, SimResponse } from '../../os/types';
 import type { CheckerLocation } from './health-status';
-
-/** Reason phrases for servers that send none of their own. */
-const REASONS: Record<number, string> = {
-  200: 'OK',
-  201: 'Created',
-  202: 'Accepted',
-  204: 'No Content',
-  301: 'Moved Permanently',
-  302: 'Found',
-  304: 'Not Modified',
-  307: 'Temporary Redirect',
-  308: 'Permanent Redirect',
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  405: 'Method Not Allowed',
-  500: 'Internal Server Error',
-  502: 'Bad Gateway',
-  503: 'Service Unavailable',
-  504: 'Gateway Timeout',
-};
+import { reasonPhrase } from '../../network/http-status';
 
 /** How much of the body Route 53 searches for a STR_MATCH check's string. */
 export const SEARCH_WINDOW_BYTES = 5120;
@@ -189,7 +168,7 @@ async function ask(
   } catch {
     return { healthy: false, report: STATUS_TEXT.closed };
   }
-  const reason = response.statusText ?? REASONS[response.status] ?? '';
+  const reason = reasonPhrase(response.status, response.statusText);
   const code = `HTTP Status Code ${response.status}${reason ? `, ${reason}` : ''}`;
   if (response.status < 200 || response.status >= 400) return { healthy: false, report: `Failure: ${code}` };
   if (type.endsWith('_STR_MATCH')) {
