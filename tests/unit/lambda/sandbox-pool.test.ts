@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { EnvironmentPool, ExecutionEnvironment } from '../../../electron/core/services/lambda/sandbox';
 import { type Lab, makeLab, req } from './sandbox-helpers';
 
@@ -65,12 +65,16 @@ describe('EnvironmentPool', () => {
     const busy = pool.run('fn:d:1', spec, req({ sleep: 300 }));
     await new Promise((r) => setTimeout(r, 100));
     pool.evict('fn:d:');
-    await new Promise((r) => setTimeout(r, 100));
-    expect(isRunning(Number(idle.payload))).toBe(false);
+    await vi.waitFor(() => expect(isRunning(Number(idle.payload))).toBe(false), {
+      timeout: 5000,
+      interval: 25,
+    });
     const done = await busy;
     expect(done.outcome).toBe('success');
-    await new Promise((r) => setTimeout(r, 100));
-    expect(isRunning(Number(done.payload))).toBe(false);
+    await vi.waitFor(() => expect(isRunning(Number(done.payload))).toBe(false), {
+      timeout: 5000,
+      interval: 25,
+    });
     const next = await pool.run('fn:d:1', spec, req());
     expect(next.coldStart).toBe(true);
     await pool.close();
@@ -83,8 +87,8 @@ describe('EnvironmentPool', () => {
     const b = await pool.run('k2', spec, req());
     await pool.run('k1', spec, req()); // k1 is now the most recently used
     const c = await pool.run('k3', spec, req());
-    await new Promise((r) => setTimeout(r, 100));
-    expect(isRunning(Number(b.payload))).toBe(false);
+    // A killed process is gone once its parent reaps it: wait for that (a loaded machine is slow).
+    await vi.waitFor(() => expect(isRunning(Number(b.payload))).toBe(false), { timeout: 5000, interval: 25 });
     expect(isRunning(Number(a.payload))).toBe(true);
     expect(isRunning(Number(c.payload))).toBe(true);
     expect(pool.size()).toBe(2);
@@ -96,8 +100,8 @@ describe('EnvironmentPool', () => {
     const pool = new EnvironmentPool({ idleMs: 200 });
     const spec = pidFn();
     const a = await pool.run('idle', spec, req());
-    await new Promise((r) => setTimeout(r, 500));
-    expect(isRunning(Number(a.payload))).toBe(false);
+    await new Promise((r) => setTimeout(r, 300));
+    await vi.waitFor(() => expect(isRunning(Number(a.payload))).toBe(false), { timeout: 5000, interval: 25 });
     await pool.close();
   });
 
