@@ -76,6 +76,14 @@ export interface SandboxInvokeResult {
   logStreamName: string;
 }
 
+/**
+ * Epoch milliseconds with sub-millisecond precision: two warm invocations can end within the same
+ * millisecond, and the pool's least-recently-used choice must still tell them apart.
+ */
+function preciseNow(): number {
+  return performance.timeOrigin + performance.now();
+}
+
 /** Lambda gives the INIT phase 10 seconds. */
 const INIT_LIMIT_MS = 10_000;
 const RSS_POLL_MS = 20;
@@ -207,7 +215,7 @@ function realpathOr(p: string): string {
 }
 
 export class ExecutionEnvironment {
-  lastUsed = Date.now();
+  lastUsed = preciseNow();
 
   private readonly child: ChildProcess;
   private readonly spawnedAt = performance.now();
@@ -323,7 +331,7 @@ export class ExecutionEnvironment {
       return await this.run(req);
     } finally {
       this.isBusy = false;
-      this.lastUsed = Date.now();
+      this.lastUsed = preciseNow();
     }
   }
 
