@@ -13,11 +13,10 @@ import * as R53 from '@aws-sdk/client-route-53';
 import dnsPacket from 'dns-packet';
 import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { credentials, pct, root, rssMiB } from './lib.mjs';
+import { credentials, pct, rssMiB, startServe } from './lib.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /** A process's CPU time (user + system) so far, in microseconds: steadier than wall time on a busy machine. */
@@ -26,36 +25,6 @@ function cpuUs(pid) {
   return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100; // utime + stime, in clock ticks of 10 ms
 }
 const TIMEOUT_MS = 2000;
-
-/** `cloudlab serve --dns-port 0` on a fresh workspace: the AWS endpoint and the DNS port. */
-function startServeDns() {
-  const data = mkdtempSync(join(tmpdir(), 'cloudlab-bench-dns-'));
-  const child = spawn(
-    process.execPath,
-    [
-      join(root, 'bin', 'cloudlab.mjs'),
-      'serve',
-      '--port',
-      '0',
-      '--ssh-port',
-      '0',
-      '--dns-port',
-      '0',
-      '--data',
-      data,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let out = '';
-  return new Promise((resolve, reject) => {
-    child.stdout.on('data', (c) => {
-      out += c;
-      const m = /AWS endpoint (http:\/\/\S+) .*DNS udp\/tcp 127\.0\.0\.1:(\d+)/.exec(out);
-      if (m) resolve({ child, endpoint: m[1], dnsPort: Number(m[2]), data });
-    });
-    child.on('exit', (code) => reject(new Error(`cloudlab serve exited (${code}): ${out}`)));
-  });
-}
 
 /** The floor: answers every datagram with `answer`, the query's ID copied in. */
 async function startFloor(answer) {
@@ -164,7 +133,7 @@ export async function runDns(options) {
   const spawned = [];
   let served = null;
   try {
-    served = await startServeDns();
+    served = await startServe();
     spawned.push(served.child);
     return await run(options, served, spawned);
   } finally {

@@ -41,8 +41,10 @@ export function startServe() {
   return new Promise((resolve, reject) => {
     child.stdout.on('data', (c) => {
       out += c;
-      const m = /AWS endpoint (http:\/\/\S+)/.exec(out);
-      if (m) resolve({ child, endpoint: m[1], readyMs: performance.now() - t0, t0, data });
+      // The whole ready line: the endpoint, and the DNS server's port for the DNS section.
+      const m = /AWS endpoint (http:\/\/\S+) .*DNS udp\/tcp \S+:(\d+).*\n/.exec(out);
+      if (m)
+        resolve({ child, endpoint: m[1], dnsPort: Number(m[2]), readyMs: performance.now() - t0, t0, data });
     });
     child.on('exit', (code) => reject(new Error(`cloudlab serve exited (${code}): ${out}`)));
   });

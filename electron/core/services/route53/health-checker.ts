@@ -173,8 +173,8 @@ async function ask(
   if (response.status < 200 || response.status >= 400) return { healthy: false, report: `Failure: ${code}` };
   if (type.endsWith('_STR_MATCH')) {
     const bytes = typeof response.body === 'string' ? new TextEncoder().encode(response.body) : response.body;
-    const window = new TextDecoder().decode(bytes.subarray(0, SEARCH_WINDOW_BYTES));
-    if (!window.includes(config.SearchString ?? '')) return { healthy: false, report: STATUS_TEXT.noMatch };
+    const searched = new TextDecoder().decode(bytes.subarray(0, SEARCH_WINDOW_BYTES));
+    if (!searched.includes(config.SearchString ?? '')) return { healthy: false, report: STATUS_TEXT.noMatch };
   }
   return { healthy: true, report: `Success: ${code}` };
 }
