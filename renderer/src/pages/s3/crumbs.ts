@@ -4,7 +4,10 @@ import { serviceCrumbs } from '../../lib/crumbs';
 
 export const s3Crumbs = serviceCrumbs('Amazon S3', '/s3');
 
-/** Links inside a bucket: its tabs, a folder (prefix) of its objects, an object's page, the upload page. */
+/**
+ * Links inside a bucket: its tabs, a folder (prefix) of its objects, an object's page, the upload
+ * page, the Create / Edit event notification pages.
+ */
 export const s3Links = {
   buckets: () => router.href('/s3/buckets'),
   create: () => router.href('/s3/create-bucket'),
@@ -17,6 +20,10 @@ export const s3Links = {
       key,
       ...(versionId ? { versionId } : {}),
     }),
+  createNotification: (bucket: string) =>
+    router.href(`/s3/buckets/${encodeURIComponent(bucket)}/notifications/create`),
+  editNotification: (bucket: string, id: string) =>
+    router.href(`/s3/buckets/${encodeURIComponent(bucket)}/notifications/edit`, { id }),
   upload: (bucket: string, prefix: string) =>
     router.href(`/s3/buckets/${encodeURIComponent(bucket)}/upload`, prefix ? { prefix } : {}),
 };
