@@ -299,6 +299,7 @@ export interface AwsApi {
     GetHostedZone: [R53.GetHostedZoneRequest, R53.GetHostedZoneResponse];
     ListHostedZones: [R53.ListHostedZonesRequest, R53.ListHostedZonesResponse];
     ListHostedZonesByName: [R53.ListHostedZonesByNameRequest, R53.ListHostedZonesByNameResponse];
+    ListHostedZonesByVPC: [R53.ListHostedZonesByVPCRequest, R53.ListHostedZonesByVPCResponse];
     GetHostedZoneCount: [R53.GetHostedZoneCountRequest, R53.GetHostedZoneCountResponse];
     UpdateHostedZoneComment: [R53.UpdateHostedZoneCommentRequest, R53.UpdateHostedZoneCommentResponse];
     DeleteHostedZone: [R53.DeleteHostedZoneRequest, R53.DeleteHostedZoneResponse];

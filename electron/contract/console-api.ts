@@ -237,6 +237,58 @@ export interface LambdaMetrics {
   buckets: LambdaMetricsBucket[];
 }
 
+/**
+ * The console's preview: open a URL as the learner's computer would, through the lab's one DNS
+ * resolver and its simulated network (S3 website endpoints, function URLs, instances' web
+ * servers, names in public hosted zones). Nothing outside the lab is reached.
+ */
+export interface BrowseArgs {
+  url: string;
+  /** The Region the learner is "near" (latency routing); the console's Region. */
+  region: string;
+}
+
+/** A DNS record as the preview shows the resolution (Route 53's text form). */
+export interface BrowseRecord {
+  name: string;
+  type: string;
+  ttl: number;
+  value: string;
+}
+
+/** One request of a preview: a redirect adds another. */
+export interface BrowseHop {
+  url: string;
+  host: string;
+  /** How the name was resolved; null for an address typed as such. */
+  dns: { code: string; answers: BrowseRecord[] } | null;
+  /** The address connected to; null when the name did not resolve. */
+  address: string | null;
+  status?: number;
+  statusText?: string;
+  /** Where a redirect pointed. */
+  location?: string;
+  /** Why no answer came: the name did not resolve, nothing listens, or the traffic was dropped. */
+  error?: { kind: 'resolve' | 'timeout' | 'refused' | 'unreachable' | 'url'; message: string };
+}
+
+export interface BrowseResult {
+  hops: BrowseHop[];
+  /** The last answer, when one came. */
+  response: {
+    status: number;
+    statusText: string;
+    headers: Record<string, string>;
+    contentType: string;
+    /** `text` for text types (HTML, JSON, XML, JavaScript); `base64` otherwise. */
+    encoding: 'text' | 'base64';
+    body: string;
+    /** The body was longer than the preview keeps. */
+    truncated: boolean;
+    bytes: number;
+  } | null;
+}
+
 export interface ConsoleApi {
   'aws.call': { args: AwsCall; result: unknown };
   'lab.info': { args: null; result: LabInfo };
@@ -259,6 +311,8 @@ export interface ConsoleApi {
    * URL themselves (the desktop app's page is not on the endpoint's origin).
    */
   'lab.lambda.code': { args: { location: string }; result: Uint8Array };
+  /** Open a URL as the learner's computer: the lab's resolver and network (see BrowseArgs). */
+  'lab.browse': { args: BrowseArgs; result: BrowseResult };
   'terminal.open': { args: TerminalOpen; result: TerminalOpened };
   /** Keystrokes and pastes; sent fire-and-forget (`ConsoleTransport.send`). */
   'terminal.input': { args: { sessionId: string; data: string }; result: null };

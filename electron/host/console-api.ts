@@ -23,6 +23,7 @@ import type { Cloud } from '../core/cloud';
 import type { Cloud as CloudType } from '../core/cloud';
 import { AwsError, isAwsError } from '../core/kernel/errors';
 import { cpuMetricsOf } from '../core/infra/cpu-metrics';
+import { browse } from '../core/os/net/browse';
 import { DEFAULT_HOSTS_PER_FAMILY, MAX_HOSTS_PER_FAMILY } from '../core/infra/hypervisor';
 import {
   checkVcpuLimit,
@@ -233,6 +234,13 @@ export function createConsoleHandlers(
       return { settings: saved, editable: true, restartRequired: differs };
     },
     's3.presign': (args) => presignS3(cloud, info().endpoint, args),
+    'lab.browse': (args) => {
+      if (!args || typeof args.url !== 'string' || !args.url.trim())
+        throw new AwsError('ValidationException', 'lab.browse needs a url.');
+      const region = cloud.catalogue.region(String(args.region ?? ''));
+      if (!region) throw new AwsError('ValidationException', `Unknown region ${String(args.region)}.`);
+      return browse(cloud, cloud.accounts.consolePrincipal().accountId, region.code, args.url);
+    },
     'lab.lambda.testEvents': (args) => lambdaTestEvents(cloud, args),
     'lab.lambda.metrics': (args) => lambdaMetrics(cloud, args),
     'lab.lambda.code': async (args) => {

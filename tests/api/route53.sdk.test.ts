@@ -8,6 +8,7 @@
 import { CreateVpcCommand, EC2Client } from '@aws-sdk/client-ec2';
 import {
   AssociateVPCWithHostedZoneCommand,
+  ListHostedZonesByVPCCommand,
   ChangeResourceRecordSetsCommand,
   ChangeTagsForResourceCommand,
   CreateHostedZoneCommand,
@@ -197,6 +198,40 @@ describe('hosted zones', () => {
     expect(dis.ChangeInfo!.Status).toBe('PENDING');
     got = await r53.send(new GetHostedZoneCommand({ Id: id }));
     expect(got.VPCs).toEqual([{ VPCRegion: 'us-east-1', VPCId: vpc2 }]);
+    // ListHostedZonesByVPC: the VPC's zones, paged, with bare IDs and the owner.
+    const second = await r53.send(
+      new CreateHostedZoneCommand({
+        Name: 'second.lab',
+        CallerReference: ref(),
+        VPC: { VPCRegion: 'us-east-1', VPCId: vpc2 },
+      }),
+    );
+    const page1 = await r53.send(
+      new ListHostedZonesByVPCCommand({ VPCId: vpc2, VPCRegion: 'us-east-1', MaxItems: 1 }),
+    );
+    expect(page1.HostedZoneSummaries).toEqual([
+      {
+        HostedZoneId: id.replace('/hostedzone/', ''),
+        Name: 'internal.lab.',
+        Owner: { OwningAccount: expect.stringMatching(/^\d{12}$/) },
+      },
+    ]);
+    expect(page1.MaxItems).toBe(1);
+    const page2 = await r53.send(
+      new ListHostedZonesByVPCCommand({ VPCId: vpc2, VPCRegion: 'us-east-1', NextToken: page1.NextToken }),
+    );
+    expect(page2.HostedZoneSummaries!.map((z) => z.HostedZoneId)).toEqual([
+      second.HostedZone!.Id!.replace('/hostedzone/', ''),
+    ]);
+    expect(page2.NextToken).toBeUndefined();
+    const none = await r53.send(new ListHostedZonesByVPCCommand({ VPCId: vpc1, VPCRegion: 'us-east-1' }));
+    expect(none.HostedZoneSummaries).toEqual([]);
+    expect(
+      await failure(
+        r53.send(new ListHostedZonesByVPCCommand({ VPCId: vpc2, VPCRegion: 'us-east-1', NextToken: 'nope' })),
+      ),
+    ).toMatchObject({ name: 'InvalidPaginationToken', status: 400 });
+    await r53.send(new DeleteHostedZoneCommand({ Id: second.HostedZone!.Id! }));
     expect(
       await failure(
         r53.send(

@@ -1,6 +1,6 @@
 // The Route 53 console as a person uses it: create a public hosted zone, add an A record in the
 // form, see it in the records table, check Route 53's answer with the Test record tool, see an
-// instance resolve it with dig, create a health check and watch its status, and find that a
+// instance resolve it with dig, open it in the console's preview, create a health check and watch its status, and find that a
 // zone with records cannot be deleted.
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { shoot, startLight } from './support';
@@ -292,6 +292,45 @@ test('an instance resolves the record with dig and serves a health check', async
   await page.keyboard.type('python3 -m http.server 8000');
   await page.keyboard.press('Enter');
   await expect.poll(() => screenText(terminal), { timeout: 10_000 }).toMatch(/Serving HTTP on/);
+
+  // The console's preview opens a name of the zone through the lab's DNS and network: the
+  // CNAME, the A record, and the instance's page.
+  const r53 = <T>(operation: string, input: unknown) =>
+    api<T>(page, 'aws.call', { service: 'route53', operation, region: 'us-east-1', input });
+  const zones = await r53<{ HostedZones: Array<{ Id: string; Name: string }> }>('ListHostedZonesByName', {
+    DNSName: ZONE,
+  });
+  const zoneId = zones.HostedZones.find((z) => z.Name === `${ZONE}.`)!.Id;
+  const previewRecords = [
+    { Name: `origin.${ZONE}`, Type: 'A', TTL: 60, ResourceRecords: [{ Value: instance.PublicIpAddress }] },
+    { Name: `site.${ZONE}`, Type: 'CNAME', TTL: 300, ResourceRecords: [{ Value: `origin.${ZONE}` }] },
+  ];
+  await r53('ChangeResourceRecordSets', {
+    HostedZoneId: zoneId,
+    ChangeBatch: { Changes: previewRecords.map((r) => ({ Action: 'CREATE', ResourceRecordSet: r })) },
+  });
+  await page.getByRole('button', { name: 'Minimize terminals' }).click();
+  await page.getByRole('link', { name: 'Preview', exact: true }).click();
+  await page.getByLabel('Web address').fill(`site.${ZONE}:8000`);
+  await page.getByRole('button', { name: 'Go' }).click();
+  const dns = page.getByRole('table', { name: `DNS answer for site.${ZONE}` });
+  await expect(dns).toContainText(`site.${ZONE}.CNAME300origin.${ZONE}.`);
+  await expect(dns).toContainText(`origin.${ZONE}.A60${instance.PublicIpAddress}`);
+  await expect(page.getByText(`Connected to ${instance.PublicIpAddress}`)).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Response' })).toContainText('200 OK');
+  await expect(page.frameLocator('iframe[title="Page preview"]').getByRole('heading')).toContainText(
+    'Directory listing for /',
+  );
+  await shoot(page, 'route53-preview');
+  // Port 80 is not open in the security group: the preview says the traffic is dropped.
+  await page.getByLabel('Web address').fill(`http://site.${ZONE}/`);
+  await page.getByRole('button', { name: 'Go' }).click();
+  await expect(page.getByText(/did not answer on port 80: the traffic is dropped/)).toBeVisible();
+  await r53('ChangeResourceRecordSets', {
+    HostedZoneId: zoneId,
+    ChangeBatch: { Changes: previewRecords.map((r) => ({ Action: 'DELETE', ResourceRecordSet: r })) },
+  });
+  await page.getByRole('button', { name: 'Show terminals' }).click();
 
   await page.goto('./#/route53/health-checks/create');
   await page.getByLabel('Name', { exact: true }).fill('instance-web');

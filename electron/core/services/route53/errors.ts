@@ -38,6 +38,10 @@ export function invalidInput(message: string): AwsError {
   return new AwsError('InvalidInput', message, { status: 400 });
 }
 
+export function invalidPaginationToken(): AwsError {
+  return new AwsError('InvalidPaginationToken', 'The value of NextToken is not valid.', { status: 400 });
+}
+
 export function invalidDomainName(message: string): AwsError {
   return new AwsError('InvalidDomainName', message, { status: 400 });
 }

@@ -15,6 +15,7 @@ import {
   hostedZoneAlreadyExists,
   hostedZoneNotEmpty,
   invalidDomainName,
+  invalidPaginationToken,
   invalidInput,
   invalidVpcId,
   lastVpcAssociation,
@@ -346,6 +347,40 @@ export function listHostedZonesByName(
     IsTruncated: next !== undefined,
     ...(next ? { NextDNSName: next.zone.name, NextHostedZoneId: next.zone.id } : {}),
     MaxItems: limit,
+  };
+}
+
+/**
+ * The private zones associated with a VPC, in the order they were associated. Route 53 lists
+ * the caller's zones here (zones of other accounts authorised for the VPC are not simulated).
+ */
+export function listHostedZonesByVPC(
+  ctx: OperationContext,
+  input: R53.ListHostedZonesByVPCRequest,
+): R53.ListHostedZonesByVPCResponse {
+  const db = ctx.cloud.store;
+  if (!input.VPCId || !input.VPCRegion)
+    throw invalidInput('The input is not valid: you must specify VPCId and VPCRegion.');
+  const limit = Math.min(maxItems(input.MaxItems, 100), 100);
+  let zones = db.all<ZoneRow>(
+    `SELECT z.* FROM r53_zones z JOIN r53_zone_vpcs v ON v.zone_id = z.id
+     WHERE z.account_id = ? AND v.vpc_region = ? AND v.vpc_id = ? ORDER BY v.rowid`,
+    [ctx.principal.accountId, input.VPCRegion, input.VPCId],
+  );
+  if (input.NextToken) {
+    const at = zones.findIndex((z) => z.id === input.NextToken);
+    if (at < 0) throw invalidPaginationToken();
+    zones = zones.slice(at);
+  }
+  const next = zones[limit];
+  return {
+    HostedZoneSummaries: zones.slice(0, limit).map((z) => ({
+      HostedZoneId: z.id,
+      Name: z.name,
+      Owner: { OwningAccount: z.account_id },
+    })),
+    MaxItems: limit,
+    ...(next ? { NextToken: next.id } : {}),
   };
 }
 

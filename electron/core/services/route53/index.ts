@@ -24,6 +24,7 @@ import {
   getHostedZoneCount,
   listHostedZones,
   listHostedZonesByName,
+  listHostedZonesByVPC,
   updateHostedZoneComment,
 } from './hosted-zones';
 import { changeResourceRecordSets, listResourceRecordSets } from './record-sets';
@@ -46,6 +47,7 @@ export const route53 = defineService({
     GetHostedZone: getHostedZone,
     ListHostedZones: listHostedZones,
     ListHostedZonesByName: listHostedZonesByName,
+    ListHostedZonesByVPC: listHostedZonesByVPC,
     GetHostedZoneCount: getHostedZoneCount,
     UpdateHostedZoneComment: updateHostedZoneComment,
     DeleteHostedZone: deleteHostedZone,
