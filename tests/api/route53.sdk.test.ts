@@ -409,10 +409,21 @@ describe('record changes', () => {
       '[RRSet of type CNAME with DNS name records.test. is not permitted at apex in zone records.test.]',
     );
     expect(await problem(id, create(rs('www.records.test', 'CNAME', ['x.example.'])))).toBe(
-      '[RRSet of type CNAME with DNS name www.records.test. is not permitted because a conflicting RRSet of type A with the same DNS name already exists in zone records.test.]',
+      '[RRSet of type CNAME with DNS name www.records.test. is not permitted as it conflicts with other records with the same DNS name in zone records.test.]',
     );
     expect(await problem(id, create(rs('blog.records.test', 'TXT', ['"x"'])))).toBe(
       '[RRSet of type TXT with DNS name blog.records.test. is not permitted because a conflicting RRSet of type CNAME with the same DNS name already exists in zone records.test.]',
+    );
+    // CNAMEs (and aliases inside the zone) may not lead back to themselves.
+    expect(
+      await problem(
+        id,
+        create(rs('ping.records.test', 'CNAME', ['pong.records.test'])),
+        create(rs('pong.records.test', 'CNAME', ['ping.records.test.'])),
+      ),
+    ).toBe(
+      '[RRSet of type CNAME with DNS name ping.records.test. is not permitted as it creates a CNAME or alias loop in the zone., ' +
+        'RRSet of type CNAME with DNS name pong.records.test. is not permitted as it creates a CNAME or alias loop in the zone.]',
     );
   });
 

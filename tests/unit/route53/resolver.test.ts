@@ -74,16 +74,16 @@ describe('the resolver in a public zone', () => {
         Name: 'loop1.example.com',
         Type: 'CNAME',
         TTL: 60,
-        ResourceRecords: [{ Value: 'loop2.example.com' }],
-      },
-      {
-        Name: 'loop2.example.com',
-        Type: 'CNAME',
-        TTL: 60,
-        ResourceRecords: [{ Value: 'loop1.example.com' }],
+        ResourceRecords: [{ Value: 'loop2.example.org' }],
       },
     );
-    await lab.records(other, lab.a('site.example.org', '198.51.100.1'));
+    // Route 53 refuses a loop inside one zone; across zones it cannot see one.
+    await lab.records(other, lab.a('site.example.org', '198.51.100.1'), {
+      Name: 'loop2.example.org',
+      Type: 'CNAME',
+      TTL: 60,
+      ResourceRecords: [{ Value: 'loop1.example.com' }],
+    });
 
     const web = await lab.ask('web.example.com');
     expect(web.answers).toEqual([

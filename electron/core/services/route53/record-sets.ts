@@ -86,10 +86,14 @@ function conflictProblems(zone: ZoneRow, working: Working, rs: R53.ResourceRecor
   const others = [...working.entries()].filter(([k, r]) => k !== self && r.Name === name).map(([, r]) => r);
   if (type === 'CNAME' && name === zone.name)
     return [`RRSet of type CNAME with DNS name ${name} is not permitted at apex in zone ${zone.name}`];
-  const otherType = others.find((r) => r.Type !== type && (type === 'CNAME' || r.Type === 'CNAME'));
-  if (otherType)
+  // Route 53 words the two directions differently (texts seen in AWS answers).
+  if (type === 'CNAME' && others.some((r) => r.Type !== 'CNAME'))
     return [
-      `RRSet of type ${type} with DNS name ${name} is not permitted because a conflicting RRSet of type ${otherType.Type} with the same DNS name already exists in zone ${zone.name}`,
+      `RRSet of type CNAME with DNS name ${name} is not permitted as it conflicts with other records with the same DNS name in zone ${zone.name}`,
+    ];
+  if (type !== 'CNAME' && others.some((r) => r.Type === 'CNAME'))
+    return [
+      `RRSet of type ${type} with DNS name ${name} is not permitted because a conflicting RRSet of type CNAME with the same DNS name already exists in zone ${zone.name}`,
     ];
   const sameType = others.filter((r) => r.Type === type);
   if (sameType.length === 0) return [];
@@ -118,6 +122,33 @@ function conflictProblems(zone: ZoneRow, working: Working, rs: R53.ResourceRecor
       `RRSet with DNS name ${name}, type ${type}, SetIdentifier ${rs.SetIdentifier} cannot be created because a geolocation RRSet with the same location already exists with the same name and type.`,
     ];
   return [];
+}
+
+/** The names a record sends a resolver on to inside its own zone: a CNAME's value, an alias's target. */
+function nextNames(zone: ZoneRow, rs: R53.ResourceRecordSet): string[] {
+  if (rs.AliasTarget) return rs.AliasTarget.HostedZoneId === zone.id ? [rs.AliasTarget.DNSName!] : [];
+  if (rs.Type !== 'CNAME') return [];
+  return (rs.ResourceRecords ?? [])
+    .map((r) => {
+      const v = r.Value ?? '';
+      return (v.endsWith('.') ? v : `${v}.`).toLowerCase();
+    })
+    .filter((n) => inZone(n, zone.name));
+}
+
+/** Does following CNAMEs and in-zone aliases from this record come back to its own name? */
+function loopsBack(zone: ZoneRow, working: Working, rs: R53.ResourceRecordSet): boolean {
+  const start = rs.Name!;
+  const seen = new Set<string>();
+  const pending = nextNames(zone, rs);
+  while (pending.length > 0) {
+    const name = pending.pop()!;
+    if (name === start) return true;
+    if (seen.has(name)) continue;
+    seen.add(name);
+    for (const r of working.values()) if (r.Name === name) pending.push(...nextNames(zone, r));
+  }
+  return false;
 }
 
 export async function changeResourceRecordSets(
@@ -191,6 +222,12 @@ export async function changeResourceRecordSets(
       }
       working.set(key, rs);
     }
+    if (problems.length === 0)
+      for (const [key, rs] of working)
+        if (before.get(key) !== rs && loopsBack(zone, working, rs))
+          problems.push(
+            `RRSet of type ${rs.Type} with DNS name ${rs.Name} is not permitted as it creates a CNAME or alias loop in the zone.`,
+          );
     if (problems.length === 0) {
       const apex = [...working.values()].filter((r) => r.Name === zone.name);
       if (apex.filter((r) => r.Type === 'SOA').length !== 1)
