@@ -134,6 +134,16 @@ describe('cloudlab serve --dns-port', () => {
     expect(values(tcp!)).toEqual([ip]);
 
     if (hasDig) expect((await dig('+short', name)).trim()).toBe(ip);
+
+    // The reverse lookup of the public address names the instance, as EC2's reverse DNS does.
+    const arpa = `${ip.split('.').reverse().join('.')}.in-addr.arpa`;
+    const ptr = await overUdp(arpa, 'PTR');
+    expect(ptr).toMatchObject({ rcode: 'NOERROR', flag_aa: true });
+    expect(ptr.answers).toEqual([expect.objectContaining({ name: arpa, type: 'PTR', data: name })]);
+    // A private address is not the internet's to look up.
+    const privateArpa = `${instance.PrivateIpAddress!.split('.').reverse().join('.')}.in-addr.arpa`;
+    expect((await overUdp(privateArpa, 'PTR')).rcode).toBe('REFUSED');
+    if (hasDig) expect((await dig('+short', '-x', ip)).trim()).toBe(`${name}.`);
   });
 
   it('answers a public hosted zone’s records: A, CNAME, MX, TXT, NXDOMAIN and NODATA with the SOA', async () => {

@@ -4,7 +4,8 @@
  * server gives:
  *
  * - EC2's own names (private names in their Region's VPCs, public names everywhere with split
- *   horizon, `instance-data` for instances), S3 website endpoints and function URLs;
+ *   horizon, `instance-data` for instances), S3 website endpoints and function URLs, and the
+ *   reverse (PTR) names of the addresses AWS hands out (reverse.ts);
  * - otherwise the hosted zone that may answer the asker (zones.ts): exact names, then wildcards
  *   (RFC 4592: the closest encloser's `*`, never over a name that exists with other types),
  *   CNAMEs followed through every zone the asker can see with the chain in the answer, alias
@@ -22,6 +23,7 @@ import type { StoredRecordSet } from '../../services/route53/records-store';
 import { lambdaUrlNameAddress, websiteEndpointOf, websiteNameAddress, websiteAddress } from './aws-endpoints';
 import { ec2NameAnswer, inEc2Domain } from './ec2-names';
 import { fqdn, inZone, parentOf, qualify, suffixes } from './names';
+import { addressOfArpa, awsReverseName } from './reverse';
 import { route } from './routing';
 import type { DnsClient, DnsCode, DnsQuestion, DnsRecord, DnsResult, RRType } from './types';
 import { hasDescendants, setsAt, setsAtNames, zoneById, zoneFor, type Zone } from './zones';
@@ -148,6 +150,12 @@ function awsAnswer(cloud: Cloud, name: string, type: RRType | 'ANY', client: Dns
       return { code: 'NXDOMAIN', authoritative: true, answers: [], authority: [], healthy: true };
     return a(ec2.address);
   }
+  const arpa = addressOfArpa(name);
+  const ptr = arpa ? awsReverseName(cloud, arpa, client) : null;
+  if (ptr)
+    return noError(
+      type === 'PTR' || type === 'ANY' ? [{ name, type: 'PTR', ttl: AWS_TTL, value: `${ptr}.` }] : [],
+    );
   const bare = name.slice(0, -1);
   const website = websiteNameAddress(cloud, bare);
   if (website) return a(website);

@@ -10,11 +10,10 @@
 import { LEARNER_IP } from '../../../contract/learner';
 import { IMDS_IP, isIpv4, searchDomain } from '../../network/dns/ec2-names';
 import { resolveDns } from '../../network/dns/resolver';
+import { awsReverseName } from '../../network/dns/reverse';
 import type { DnsClient, DnsResult, RRType } from '../../network/dns/types';
 import type { Machine } from '../machine';
 import { instanceOf } from './ec2-view';
-import { lambdaUrlReverse } from './lambda-url-endpoint';
-import { websiteReverse } from './s3-website-endpoint';
 
 export { IMDS_IP, isIpv4 };
 
@@ -93,23 +92,12 @@ export class Resolver {
     return null;
   }
 
-  /** The PTR answer for an address: EC2 names every address it hands out. */
+  /** The PTR answer for an address: the machine's own, then AWS's (EC2, S3 website, function URL fleets). */
   reverse(ip: string): string | null {
     if (isLoopback(ip)) return 'localhost';
     const { identity } = this.machine;
     if (ip === identity.privateIp) return identity.privateDnsName;
-    const website = websiteReverse(this.machine.cloud, ip);
-    if (website) return website;
-    const lambdaUrl = lambdaUrlReverse(this.machine.cloud, ip);
-    if (lambdaUrl) return lambdaUrl;
-    const found = this.machine.os.findInstanceByIp(ip);
-    if (!found) return null;
-    const dashed = ip.replace(/\./g, '-');
-    const region = found.scope.region;
-    if (found.record.privateIpAddress === ip) return `ip-${dashed}.${searchDomain(region)}`;
-    return region === 'us-east-1'
-      ? `ec2-${dashed}.compute-1.amazonaws.com`
-      : `ec2-${dashed}.${region}.compute.amazonaws.com`;
+    return awsReverseName(this.machine.cloud, ip, dnsClientOf(this.machine));
   }
 
   private async hostsFile(host: string): Promise<DnsAnswer | null> {
