@@ -4,19 +4,12 @@
  */
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import type { Cloud } from '../../electron/core/cloud';
+import { serviceCaller } from './internal-call';
 import { credentials } from './serve';
 
 /** `call('PutObject', {...})` on an in-process cloud, as the console's principal. */
 export function s3Caller(cloud: () => Cloud) {
-  return <T = Record<string, unknown>>(operation: string, input: unknown, region = 'us-east-1') =>
-    cloud().invoke({
-      service: 's3',
-      operation,
-      input,
-      region,
-      principal: cloud().accounts.consolePrincipal(),
-      source: 'internal',
-    }) as Promise<T>;
+  return serviceCaller(cloud, 's3');
 }
 
 /** The SDK client the API tests use: path-style, no retries. */

@@ -12,6 +12,7 @@ import { browse } from '../../../electron/core/os/net/browse';
 import { writeBucketConfig } from '../../../electron/core/services/s3/bucket-config';
 import { s3Caller } from '../../support/s3';
 import { publicReadPolicy } from '../../support/s3-policy';
+import { serviceCaller } from '../../support/internal-call';
 import { osLab } from './lab';
 import { addresses, permission } from './net-helpers';
 
@@ -19,17 +20,7 @@ type Lab = Awaited<ReturnType<typeof osLab>>;
 
 const ACCOUNT = (lab: Lab) => lab.cloud.accounts.consolePrincipal().accountId;
 
-function route53(lab: Lab) {
-  return <T>(operation: string, input: unknown) =>
-    lab.cloud.invoke({
-      service: 'route53',
-      operation,
-      input,
-      region: 'us-east-1',
-      principal: lab.cloud.accounts.consolePrincipal(),
-      source: 'internal',
-    }) as Promise<T>;
-}
+const route53 = (lab: Lab) => serviceCaller(() => lab.cloud, 'route53');
 
 async function zoneWith(lab: Lab, records: unknown[]): Promise<string> {
   const r53 = route53(lab);

@@ -3,18 +3,11 @@ import type * as R53 from '@aws-sdk/client-route-53';
 import { describe, expect, it } from 'vitest';
 import { osLab } from './lab';
 import { addresses, serveHttp } from './net-helpers';
+import { serviceCaller } from '../../support/internal-call';
 
 async function r53Lab() {
   const lab = await osLab();
-  const r53 = <T>(operation: string, input: unknown) =>
-    lab.cloud.invoke({
-      service: 'route53',
-      operation,
-      input,
-      region: 'us-east-1',
-      principal: lab.cloud.accounts.consolePrincipal(),
-      source: 'internal',
-    }) as Promise<T>;
+  const r53 = serviceCaller(() => lab.cloud, 'route53');
   let refs = 0;
   const zone = async (Name: string, vpc?: { VPCRegion: string; VPCId: string }) =>
     (

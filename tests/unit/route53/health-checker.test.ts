@@ -17,20 +17,13 @@ import { KEPT_ROUNDS, type Route53Runtime } from '../../../electron/core/service
 import { workspaceDir } from '../ec2/lab';
 import { osLab } from '../os/lab';
 import { addresses, permission } from '../os/net-helpers';
+import { serviceCaller } from '../../support/internal-call';
 
 type Lab = Awaited<ReturnType<typeof osLab>>;
 
 async function setup(dataDir?: string) {
   const lab = await osLab(dataDir ? { dataDir } : {});
-  const r53 = <T>(operation: string, input: unknown = {}) =>
-    lab.cloud.invoke({
-      service: 'route53',
-      operation,
-      input,
-      region: 'us-east-1',
-      principal: lab.cloud.accounts.consolePrincipal(),
-      source: 'internal',
-    }) as Promise<T>;
+  const r53 = serviceCaller(() => lab.cloud, 'route53');
   const runtime = lab.cloud.runtime<Route53Runtime>('route53');
   const events: CloudEvent[] = [];
   lab.cloud.events.subscribe((e) => {

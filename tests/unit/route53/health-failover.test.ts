@@ -9,18 +9,11 @@ import { expect, it } from 'vitest';
 import type { Route53Runtime } from '../../../electron/core/services/route53/runtime';
 import { osLab } from '../os/lab';
 import { addresses, permission } from '../os/net-helpers';
+import { serviceCaller } from '../../support/internal-call';
 
 it('moves dig and curl to the secondary when the primary stops', async () => {
   const lab = await osLab();
-  const r53 = <T>(operation: string, input: unknown) =>
-    lab.cloud.invoke({
-      service: 'route53',
-      operation,
-      input,
-      region: 'us-east-1',
-      principal: lab.cloud.accounts.consolePrincipal(),
-      source: 'internal',
-    }) as Promise<T>;
+  const r53 = serviceCaller(() => lab.cloud, 'route53');
   const pass = async (seconds: number) => {
     await lab.elapse(seconds * 1000);
     await lab.cloud.runtime<Route53Runtime>('route53').settled();

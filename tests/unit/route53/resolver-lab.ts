@@ -6,21 +6,14 @@ import type * as R53 from '@aws-sdk/client-route-53';
 import { resolveDns } from '../../../electron/core/network/dns/resolver';
 import type { DnsClient, DnsQuestion } from '../../../electron/core/network/dns/types';
 import { ec2Lab } from '../ec2/lab';
+import { serviceCaller } from '../../support/internal-call';
 
 export const INTERNET: DnsClient = { kind: 'internet', ip: '198.51.100.7', region: 'us-east-1' };
 
 export async function resolverLab() {
   const lab = await ec2Lab({ seed: 'resolver' });
   const { cloud } = lab;
-  const r53 = <T>(operation: string, input: unknown = {}) =>
-    cloud.invoke({
-      service: 'route53',
-      operation,
-      input,
-      region: 'us-east-1',
-      principal: cloud.accounts.consolePrincipal(),
-      source: 'internal',
-    }) as Promise<T>;
+  const r53 = serviceCaller(() => cloud, 'route53');
   let refs = 0;
 
   /** A hosted zone (public, or private to a VPC); answers its bare ID. */
