@@ -7,11 +7,11 @@
 import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
 import type {
   Event as S3Event,
-  FilterRule,
   LambdaFunctionConfiguration,
   NotificationConfiguration,
 } from '@aws-sdk/client-s3';
 import { aws } from '../../../lib/api';
+import { allowS3Invoke, keyFilter, putLambdaNotification } from '../../../lib/s3-notifications';
 import { consoleAccount } from '../../lambda/lambda';
 import { bucketRegion, errorCode, errorText } from '../s3';
 
@@ -266,30 +266,15 @@ export class NotificationForm {
     this.error = null;
     try {
       await this.allowS3(arn);
-      const current = await aws('s3', 'GetBucketNotificationConfiguration', region, { Bucket: bucket });
-      if (id !== this.editing && allIds(current).includes(id))
-        throw new Error(`An event notification named "${id}" already exists. Choose another name.`);
-      const FilterRules: FilterRule[] = [
-        ...(this.prefix ? [{ Name: 'prefix' as const, Value: this.prefix }] : []),
-        ...(this.suffix ? [{ Name: 'suffix' as const, Value: this.suffix }] : []),
-      ];
       const config: LambdaFunctionConfiguration = {
         Id: id,
         LambdaFunctionArn: arn,
         Events: this.events as S3Event[],
-        ...(FilterRules.length ? { Filter: { Key: { FilterRules } } } : {}),
+        ...keyFilter(this.prefix, this.suffix),
       };
-      const lambdas = current.LambdaFunctionConfigurations ?? [];
-      const at = this.editing === null ? -1 : lambdas.findIndex((c) => c.Id === this.editing);
-      await aws('s3', 'PutBucketNotificationConfiguration', region, {
-        Bucket: bucket,
-        NotificationConfiguration: {
-          TopicConfigurations: current.TopicConfigurations,
-          QueueConfigurations: current.QueueConfigurations,
-          EventBridgeConfiguration: current.EventBridgeConfiguration,
-          LambdaFunctionConfigurations:
-            at >= 0 ? lambdas.map((c, i) => (i === at ? config : c)) : [...lambdas, config],
-        },
+      await putLambdaNotification(region, bucket, config, this.editing, (current) => {
+        if (id !== this.editing && allIds(current).includes(id))
+          throw new Error(`An event notification named "${id}" already exists. Choose another name.`);
       });
       return true;
     } catch (e) {
@@ -307,14 +292,7 @@ export class NotificationForm {
   private async allowS3(arn: string): Promise<void> {
     const account = await consoleAccount();
     try {
-      await aws('lambda', 'AddPermission', arn.split(':')[3]!, {
-        FunctionName: arn,
-        StatementId: `s3-invoke-${this.bucket}`,
-        Action: 'lambda:InvokeFunction',
-        Principal: 's3.amazonaws.com',
-        SourceArn: `arn:aws:s3:::${this.bucket}`,
-        SourceAccount: account,
-      });
+      await allowS3Invoke(arn.split(':')[3]!, arn, this.bucket, account, `s3-invoke-${this.bucket}`);
     } catch (e) {
       if (errorCode(e) !== 'ResourceConflictException') throw e;
     }
