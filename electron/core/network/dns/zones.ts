@@ -8,7 +8,11 @@
  */
 import type { Cloud } from '../../cloud';
 import { zonesForName, type ZoneRow } from '../../services/route53/hosted-zones';
-import { recordSetsAt, type StoredRecordSet } from '../../services/route53/records-store';
+import {
+  indexedHasDescendants,
+  indexedSetsAt,
+  type StoredRecordSet,
+} from '../../services/route53/records-store';
 import type { DnsClient } from './types';
 
 export interface Zone {
@@ -73,22 +77,17 @@ export function zoneFor(cloud: Cloud, name: string, client: DnsClient): Zone | u
   return toZone(mine ?? first);
 }
 
-/** Every record set at a name of a zone. */
+/** Every record set at a name of a zone (from the in-memory index; do not change them). */
 export function setsAt(cloud: Cloud, zoneId: string, name: string): StoredRecordSet[] {
-  return recordSetsAt(cloud.store, zoneId, name);
+  return indexedSetsAt(cloud.store, zoneId, name);
 }
 
 /** Record sets at several names of a zone at once. */
 export function setsAtNames(cloud: Cloud, zoneId: string, names: string[]): StoredRecordSet[] {
-  if (!names.length) return [];
-  return names.flatMap((n) => recordSetsAt(cloud.store, zoneId, n));
+  return names.flatMap((n) => indexedSetsAt(cloud.store, zoneId, n));
 }
 
 /** Does any record set sit below this name (an empty non-terminal exists)? */
 export function hasDescendants(cloud: Cloud, zoneId: string, name: string): boolean {
-  const suffix = `.${name}`;
-  return !!cloud.store.get(
-    'SELECT 1 AS x FROM r53_records WHERE zone_id = ? AND length(name) > ? AND substr(name, length(name) - ? + 1) = ? LIMIT 1',
-    [zoneId, suffix.length, suffix.length, suffix],
-  );
+  return indexedHasDescendants(cloud.store, zoneId, name);
 }

@@ -24,7 +24,7 @@ import {
   vpcAssociationNotFound,
 } from './errors';
 import { bareZoneId, canonicalName, fatal, inZone, sortName } from './names';
-import { putRecord, recordCount, zoneRecords, type Reader } from './records-store';
+import { putRecord, recordCount, recordsChanged, zoneRecords, type Reader } from './records-store';
 
 export interface ZoneRow {
   id: string;
@@ -418,6 +418,7 @@ export async function deleteHostedZone(
   const result = await ctx.cloud.store.write((tx) => {
     const zone = requireZone(tx, ctx, input.Id);
     if (zoneRecords(tx, zone.id).some((r) => !isRequired(zone, r.name, r.type))) throw hostedZoneNotEmpty();
+    recordsChanged();
     tx.run('DELETE FROM r53_records WHERE zone_id = ?', [zone.id]);
     tx.run('DELETE FROM r53_zone_vpcs WHERE zone_id = ?', [zone.id]);
     tx.run(`DELETE FROM r53_tags WHERE resource_type = 'hostedzone' AND resource_id = ?`, [zone.id]);
