@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import type * as R53 from '@aws-sdk/client-route-53';
-import type { Tx } from '../../kernel/store';
+import { Store, type Tx } from '../../kernel/store';
 import type { OperationContext } from '../../service';
 import { recordChange } from './changes';
 import {
@@ -118,25 +118,60 @@ export function zonesForName(
   name: string,
   client: ZoneClient,
 ): ZoneRow[] {
-  const rows = account
-    ? db.all<ZoneRow>('SELECT * FROM r53_zones WHERE account_id = ? ORDER BY rowid', [account])
-    : db.all<ZoneRow>('SELECT * FROM r53_zones ORDER BY rowid');
+  const catalogue = zoneCatalogue(db);
+  const rows = account ? catalogue.rows.filter((z) => z.account_id === account) : catalogue.rows;
   const canonical = canonicalName(name);
   const target = 'name' in canonical ? canonical.name : name.toLowerCase();
   const matching = rows.filter((z) => inZone(target, z.name));
   const longestFirst = (a: ZoneRow, b: ZoneRow) => b.name.length - a.name.length;
   const publicZones = matching.filter((z) => z.private === 0).sort(longestFirst);
   if (client.kind === 'internet') return publicZones;
-  const associated = new Set(
-    db
-      .all<{ zone_id: string }>('SELECT zone_id FROM r53_zone_vpcs WHERE vpc_region = ? AND vpc_id = ?', [
-        client.region,
-        client.vpcId,
-      ])
-      .map((r) => r.zone_id),
-  );
+  const associated = catalogue.vpcs.get(`${client.region}|${client.vpcId}`) ?? new Set<string>();
   const privateZones = matching.filter((z) => z.private === 1 && associated.has(z.id)).sort(longestFirst);
   return [...privateZones, ...publicZones];
+}
+
+/**
+ * Every zone and VPC association, as the resolver needs them for each question. Read from the
+ * store once and kept until a zone or an association is written (or a transaction rolls back):
+ * the DNS server asks thousands of times a second. Transactions read the store directly.
+ */
+interface ZoneCatalogue {
+  rows: ZoneRow[];
+  /** `region|vpcId` → the zones associated with that VPC. */
+  vpcs: Map<string, Set<string>>;
+}
+let zonesGeneration = 0;
+const catalogues = new WeakMap<Store, { generation: number; catalogue: ZoneCatalogue }>();
+
+/** A zone or a VPC association was written: the resolver's catalogue is stale. */
+function zonesChanged(): void {
+  zonesGeneration++;
+}
+
+function readCatalogue(db: Reader): ZoneCatalogue {
+  const rows = db.all<ZoneRow>('SELECT * FROM r53_zones ORDER BY rowid');
+  const vpcs = new Map<string, Set<string>>();
+  for (const v of db.all<{ zone_id: string; vpc_region: string; vpc_id: string }>(
+    'SELECT zone_id, vpc_region, vpc_id FROM r53_zone_vpcs',
+  )) {
+    const key = `${v.vpc_region}|${v.vpc_id}`;
+    const set = vpcs.get(key) ?? new Set<string>();
+    set.add(v.zone_id);
+    vpcs.set(key, set);
+  }
+  return { rows, vpcs };
+}
+
+function zoneCatalogue(db: Reader): ZoneCatalogue {
+  if (!(db instanceof Store)) return readCatalogue(db);
+  let cached = catalogues.get(db);
+  if (!cached) db.onRollback(zonesChanged);
+  if (!cached || cached.generation !== zonesGeneration) {
+    cached = { generation: zonesGeneration, catalogue: readCatalogue(db) };
+    catalogues.set(db, cached);
+  }
+  return cached.catalogue;
 }
 
 function vpcExists(db: Reader, account: string, vpc: R53.VPC): boolean {
@@ -214,6 +249,7 @@ export async function createHostedZone(
     if (vpc) checkNoConflict(tx, name, vpc);
     const id = `Z${ctx.cloud.ids.upper(tx, 'r53-zone', 20)}`;
     const servers = isPrivate ? PRIVATE_ZONE_NAME_SERVERS : delegationFor(id);
+    zonesChanged();
     tx.run(
       `INSERT INTO r53_zones (id, account_id, name, caller_reference, comment, private, created, delegation)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -401,6 +437,7 @@ export async function updateHostedZoneComment(
     );
   return ctx.cloud.store.write((tx) => {
     const zone = requireZone(tx, ctx, input.Id);
+    zonesChanged();
     tx.run('UPDATE r53_zones SET comment = ? WHERE id = ?', [input.Comment ?? null, zone.id]);
     return { HostedZone: hostedZoneOf(tx, { ...zone, comment: input.Comment ?? null }) };
   });
@@ -420,8 +457,10 @@ export async function deleteHostedZone(
     if (zoneRecords(tx, zone.id).some((r) => !isRequired(zone, r.name, r.type))) throw hostedZoneNotEmpty();
     recordsChanged();
     tx.run('DELETE FROM r53_records WHERE zone_id = ?', [zone.id]);
+    zonesChanged();
     tx.run('DELETE FROM r53_zone_vpcs WHERE zone_id = ?', [zone.id]);
     tx.run(`DELETE FROM r53_tags WHERE resource_type = 'hostedzone' AND resource_id = ?`, [zone.id]);
+    zonesChanged();
     tx.run('DELETE FROM r53_zones WHERE id = ?', [zone.id]);
     return { zoneId: zone.id, ChangeInfo: recordChange(tx, ctx) };
   });
@@ -440,6 +479,7 @@ export async function associateVPCWithHostedZone(
     if (zoneVpcs(tx, zone.id).some((v) => v.VPCId === vpc.VPCId && v.VPCRegion === vpc.VPCRegion))
       throw conflictingDomainExists(vpc.VPCId!, zone.name);
     checkNoConflict(tx, zone.name, vpc, zone.id);
+    zonesChanged();
     tx.run('INSERT INTO r53_zone_vpcs (zone_id, vpc_region, vpc_id) VALUES (?, ?, ?)', [
       zone.id,
       vpc.VPCRegion!,
@@ -465,6 +505,7 @@ export async function disassociateVPCFromHostedZone(
     );
     if (!match) throw vpcAssociationNotFound(zone.id, vpcId);
     if (vpcs.length === 1) throw lastVpcAssociation();
+    zonesChanged();
     tx.run('DELETE FROM r53_zone_vpcs WHERE zone_id = ? AND vpc_region = ? AND vpc_id = ?', [
       zone.id,
       match.VPCRegion!,
