@@ -8,6 +8,7 @@ import { AwsError } from '../../core/kernel/errors';
 import type { GatewayRequest, WireResponse } from '../http';
 import type { OperationModel, ServiceModel, Shape } from '../model';
 import { missingRequired, nullValidationMessage, type CodecOptions, type ProtocolCodec } from './codec';
+import { preEncodedOf, type PreEncoded } from './pre-encoded';
 import { formatTimestamp, fromBase64, toBase64, toDate } from './values';
 import { defaultRequestIdHeaders, type WireOptions } from './wire-options';
 
@@ -89,6 +90,30 @@ export class JsonShapes {
         return bytes;
       }
     }
+  }
+
+  /**
+   * The UTF-8 JSON of an output structure whose members in `pre` are already wire JSON: the
+   * same bytes as JSON.stringify(this.write(value, shape)), members in the model's order.
+   */
+  writeSpliced(value: Record<string, unknown>, shape: Shape, pre: PreEncoded): Buffer {
+    const pieces: string[] = [];
+    for (const [name, member] of this.model.members(shape)) {
+      if (member.location) continue;
+      const json = Object.prototype.hasOwnProperty.call(pre, name) ? pre[name] : undefined;
+      const v = json === undefined ? this.write(value[name], member) : undefined;
+      if (json === undefined && v === undefined) continue;
+      pieces.push(`${pieces.length ? ',' : '{'}${JSON.stringify(member.locationName ?? name)}:`);
+      if (json === undefined) pieces.push(JSON.stringify(v));
+      else if (typeof json === 'string') pieces.push(json);
+      else {
+        pieces.push('[');
+        for (let i = 0; i < json.length; i++) pieces.push(i ? `,${json[i]}` : json[i]!);
+        pieces.push(']');
+      }
+    }
+    pieces.push(pieces.length ? '}' : '{}');
+    return utf8(pieces);
   }
 
   write(value: unknown, shape: Shape): unknown {
@@ -173,7 +198,12 @@ export class JsonCodec implements ProtocolCodec {
   }
 
   encode(_req: GatewayRequest, op: OperationModel, output: unknown, requestId: string): WireResponse {
-    const body = JSON.stringify(op.output ? (this.shapes.write(output ?? {}, op.output) ?? {}) : {});
+    const pre = op.output ? preEncodedOf(output) : undefined;
+    // A spliced answer can be megabytes: encoded to UTF-8 once, for the checksum and the socket
+    // alike (a string would be encoded by each).
+    const body = pre
+      ? this.shapes.writeSpliced(output as Record<string, unknown>, op.output!, pre)
+      : JSON.stringify(op.output ? (this.shapes.write(output ?? {}, op.output) ?? {}) : {});
     return { status: 200, headers: this.headers(requestId, body), body };
   }
 
@@ -186,7 +216,7 @@ export class JsonCodec implements ProtocolCodec {
     return { status: error.status, headers: { ...this.headers(requestId, body), ...error.headers }, body };
   }
 
-  private headers(requestId: string, body: string): Record<string, string> {
+  private headers(requestId: string, body: string | Buffer): Record<string, string> {
     const headers: Record<string, string> = {
       'content-type': this.contentType,
       ...defaultRequestIdHeaders(requestId),
@@ -194,6 +224,35 @@ export class JsonCodec implements ProtocolCodec {
     if (this.wire.crc32) headers['x-amz-crc32'] = String(crc32(body));
     return headers;
   }
+}
+
+/**
+ * Strings in one UTF-8 buffer, each written in place: a page of items is megabytes, and
+ * joining it into one string to encode it after doubles the copying (and the garbage).
+ */
+function utf8(pieces: string[]): Buffer {
+  let units = 0;
+  for (const p of pieces) units += p.length;
+  // JSON is mostly ASCII, a byte a code unit: room for that and some more; sized exactly (a
+  // code unit is up to 3 bytes) only when the rest might not fit.
+  let buf = Buffer.allocUnsafe(units + (units >> 3) + 16);
+  let at = 0;
+  let exact = false;
+  for (let i = 0; i < pieces.length; i++) {
+    const p = pieces[i]!;
+    if (!exact && buf.length - at < p.length * 3) {
+      let need = at;
+      for (let j = i; j < pieces.length; j++) need += Buffer.byteLength(pieces[j]!, 'utf8');
+      if (need > buf.length) {
+        const bigger = Buffer.allocUnsafe(need);
+        buf.copy(bigger, 0, 0, at);
+        buf = bigger;
+      }
+      exact = true;
+    }
+    at += buf.write(p, at, 'utf8');
+  }
+  return buf.subarray(0, at);
 }
 
 function plainJson(value: unknown): unknown {

@@ -18,12 +18,33 @@ export interface StoredItem {
   size: number;
 }
 
-export function readItem(db: Reader, tableId: number, key: StoredKey): StoredItem | undefined {
-  const row = db.get<{ item: string; size: number }>(
+/** An item's stored text (stored-item.ts) and size, unparsed. */
+export function readStoredItem(
+  db: Reader,
+  tableId: number,
+  key: StoredKey,
+): { item: string; size: number } | undefined {
+  return db.get<{ item: string; size: number }>(
     'SELECT item, size FROM ddb_items WHERE table_id = ? AND hash = ? AND pk = ? AND sk = ?',
     [tableId, key.hash, key.pk, key.sk],
   );
-  return row ? { item: parseItem(row.item), size: row.size } : undefined;
+}
+
+/**
+ * The item at `key`, parsed on first use of `item`: a put that checks no condition and feeds
+ * no index or stream needs only the old item's size.
+ */
+export function readItem(db: Reader, tableId: number, key: StoredKey): StoredItem | undefined {
+  const row = readStoredItem(db, tableId, key);
+  if (!row) return undefined;
+  const text = row.item;
+  let item: Item | undefined;
+  return {
+    get item() {
+      return (item ??= parseItem(text));
+    },
+    size: row.size,
+  };
 }
 
 /** The attributes an index keeps of an item (its keys, the table's keys, and its projection). */

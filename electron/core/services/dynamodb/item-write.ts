@@ -21,8 +21,11 @@ export interface PlannedWrite {
   meta: TableMeta;
   key: StoredKey;
   condition?: Condition;
-  /** The new item given the current one (undefined deletes); absent for ConditionCheck. */
-  apply?: (old: Item | undefined) => Item | undefined;
+  /**
+   * The new item given the current one (undefined deletes); absent for ConditionCheck. The
+   * current item comes parsed on request: a put or a delete never asks.
+   */
+  apply?: (current: () => Item | undefined) => Item | undefined;
   /** ReturnValuesOnConditionCheckFailure ALL_OLD: the failure carries the item. */
   returnOldOnFailure?: boolean;
 }
@@ -68,7 +71,7 @@ export function runWrite(tx: Tx, w: PlannedWrite, now: number): WriteResult {
   const old = readItem(tx, w.meta.id, w.key);
   checkCondition(w, old);
   if (!w.apply) return { old, next: old?.item, capacity: writeCapacity(w.meta, old, undefined, 0) };
-  const next = w.apply(old?.item);
+  const next = w.apply(() => old?.item);
   const size = next ? itemSize(next) : 0;
   if (size > MAX_ITEM_BYTES) throw itemTooLarge(w.kind === 'Update');
   writeItem(tx, w.meta, w.key, old, next, { now, size });

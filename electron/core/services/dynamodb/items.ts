@@ -19,12 +19,13 @@ import {
   type ExpressionContext,
   type ProjectionPath,
 } from './expressions';
-import { readItem } from './item-store';
+import { readStoredItem } from './item-store';
 import { readUnits } from './item-size';
 import { returnValuesOf, runWrite, type PlannedWrite } from './item-write';
-import { storedKey } from './stored-item';
+import { parseItem, storedKey } from './stored-item';
 import { keyNames, type TableMeta } from './table-meta';
 import { validateItem, validateItemKeys, validateKey } from './validate-values';
+import { withStoredItem } from './wire-items';
 
 type Raw = Record<string, unknown>;
 
@@ -162,7 +163,10 @@ export function planUpdate(
     key: storedKey(meta, key),
     ...(condition ? { condition } : {}),
     // An update of a missing item creates it from its key.
-    apply: (old) => (plan ? apply(old ?? { ...key }, plan).item : (old ?? { ...key })),
+    apply: (current) => {
+      const old = current();
+      return plan ? apply(old ?? { ...key }, plan).item : (old ?? { ...key });
+    },
     returnOldOnFailure: returnOnFailure(input.ReturnValuesOnConditionCheckFailure),
     paths: plan?.paths ?? [],
   };
@@ -233,10 +237,11 @@ export function getItem(ctx: OperationContext, input: DDB.GetItemInput): DDB.Get
   expressions.assertAllUsed();
   const meta = itemTable(ctx, input.TableName);
   const key = validateKey((input.Key ?? {}) as Raw, tableKeySchema(meta));
-  const found = readItem(ctx.cloud.store, meta.id, storedKey(meta, key));
+  const found = readStoredItem(ctx.cloud.store, meta.id, storedKey(meta, key));
   const out: DDB.GetItemOutput = {};
-  if (found)
-    out.Item = (projection ? project(found.item, projection) : found.item) as DDB.GetItemOutput['Item'];
+  if (found && projection) out.Item = project(parseItem(found.item), projection) as DDB.GetItemOutput['Item'];
+  // The whole item goes to the json codec as stored (wire-items.ts).
+  else if (found) withStoredItem(out, 'Item', found.item);
   if (mode !== 'NONE') {
     const used = spent(true);
     used.table = readUnits(found?.size ?? 0, input.ConsistentRead === true);

@@ -4,7 +4,7 @@
  * longer one sorts first), so the encodings are built for that comparison to give
  * DynamoDB's order. Encodings are never decoded: the item itself is stored whole.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { AttributeValue } from './attribute-value';
 import { MIN_EXPONENT, parseNumber } from './numbers';
 
@@ -62,7 +62,8 @@ export function prefixUpperBound(prefix: Uint8Array): Uint8Array | null {
  * of it.
  */
 export function partitionHash(encodedPartitionKey: Uint8Array): number {
-  return createHash('md5').update(encodedPartitionKey).digest().readUInt32BE(0);
+  // The one-shot hash: no Hash object per call (every read and write of an item hashes its key).
+  return hash('md5', encodedPartitionKey, 'buffer').readUInt32BE(0);
 }
 
 const HASH_SPACE = 2 ** 32;

@@ -12,7 +12,6 @@ import { checkTableName, Constraints, TABLE_NAME_PATTERN } from './constraints';
 import { invalidParameter, validation } from './errors';
 import {
   checkExpressionParameters,
-  evaluate,
   legacyFilter,
   legacyKeyConditions,
   project,
@@ -24,12 +23,19 @@ import { indexProjection } from './item-store';
 import { readUnits } from './item-size';
 import { contextOf, readProjection, tableKeySchema } from './items';
 import { encodeKey, partitionHash, prefixUpperBound, segmentRange } from './key-codec';
-import { parseItem, storedKey } from './stored-item';
+import {
+  walk,
+  walkStored,
+  type Fetch,
+  type Page,
+  type Row,
+  type StoredPage,
+  type StoredRow,
+} from './read-page';
+import { storedKey } from './stored-item';
 import { indexStatus, liveIndexes, type IndexMeta, type KeySchema, type TableMeta } from './table-meta';
 import { validateKey } from './validate-values';
-
-const PAGE_BYTES = 1024 * 1024;
-const BATCH = 200;
+import { withStoredItems } from './wire-items';
 
 type Select = 'ALL_ATTRIBUTES' | 'ALL_PROJECTED_ATTRIBUTES' | 'SPECIFIC_ATTRIBUTES' | 'COUNT';
 
@@ -98,76 +104,6 @@ function startKeySchema(source: Source) {
   return out;
 }
 
-interface Row {
-  /** Table row key. */
-  hash: number;
-  pk: Uint8Array;
-  sk: Uint8Array;
-  /** Index row key (index reads only). */
-  ihash?: number;
-  ipk?: Uint8Array;
-  isk?: Uint8Array;
-  item: string;
-  size: number;
-}
-
-interface Page {
-  items: Item[];
-  count: number;
-  scanned: number;
-  bytes: number;
-  last?: Item;
-}
-
-/**
- * Walks rows from a cursor, evaluating each, until Limit items were evaluated or 1 MB read.
- * `fetch(after, n)` returns the next n rows after the cursor row (undefined: from the start).
- */
-function walk(
-  source: Source,
-  fetch: (after: Row | undefined, n: number) => Row[],
-  start: Row | undefined,
-  limit: number | undefined,
-  filter: Condition | undefined,
-  shape: (item: Item) => Item | undefined,
-  keySchema: { name: string }[],
-): Page {
-  const page: Page = { items: [], count: 0, scanned: 0, bytes: 0 };
-  let cursor = start;
-  let lastItem: Item | undefined;
-  for (;;) {
-    const want = limit === undefined ? BATCH : Math.min(BATCH, limit - page.scanned);
-    const rows = fetch(cursor, want);
-    for (const row of rows) {
-      const stored = parseItem(row.item);
-      const item =
-        source.index?.kind === 'global' ? indexProjection(source.meta, source.index, stored) : stored;
-      page.scanned++;
-      page.bytes += row.size;
-      lastItem = item;
-      cursor = row;
-      if (!filter || evaluate(filter, item)) {
-        page.count++;
-        const shaped = shape(item);
-        if (shaped) page.items.push(shaped);
-      }
-      const full = page.bytes >= PAGE_BYTES || (limit !== undefined && page.scanned >= limit);
-      if (full) {
-        // DynamoDB reports a LastEvaluatedKey whenever it stopped early, even at the very end.
-        page.last = keyOnly(lastItem, keySchema);
-        return page;
-      }
-    }
-    if (rows.length < want) return page;
-  }
-}
-
-function keyOnly(item: Item, schema: { name: string }[]): Item {
-  const out: Item = {};
-  for (const k of schema) out[k.name] = item[k.name]!;
-  return out;
-}
-
 /** The cursor row of an ExclusiveStartKey. */
 function startRow(source: Source, raw: Record<string, unknown> | undefined): Row | undefined {
   if (!raw) return undefined;
@@ -180,8 +116,12 @@ function startRow(source: Source, raw: Record<string, unknown> | undefined): Row
       'The provided starting key is invalid: The provided key element does not match the schema',
     );
   }
-  const table = storedKey(source.meta, key);
-  const row: Row = { ...table, item: '', size: 0 };
+  return rowOf(source, key);
+}
+
+/** The row key of an item (or a key) in what the read walks: the table, or an index. */
+function rowOf(source: Source, key: Item): Row {
+  const row: Row = { ...storedKey(source.meta, key), item: '', size: 0 };
   if (source.index) {
     const ikey = storedKey(source.index, key);
     row.ihash = ikey.hash;
@@ -189,6 +129,63 @@ function startRow(source: Source, raw: Record<string, unknown> | undefined): Row
     row.isk = ikey.sk;
   }
   return row;
+}
+
+/**
+ * Whether the page can be answered from the stored texts as they are: nothing filters or
+ * projects the items, and what is returned is whole items (or nothing, for COUNT).
+ */
+function returnsStored(
+  source: Source,
+  select: Select,
+  filter: Condition | undefined,
+  projection: ProjectionPath[] | undefined,
+): boolean {
+  if (filter || projection) return false;
+  const index = source.index;
+  if (select === 'COUNT' || !index || index.projection.type === 'ALL') return true;
+  // A local index reads whole items from the table; ALL_ATTRIBUTES returns them whole.
+  return index.kind === 'local' && select === 'ALL_ATTRIBUTES';
+}
+
+/** The columns a walk reads: the stored-text walk needs no key columns. */
+type Columns = 'keys' | 'stored';
+
+/** Walk the page either way (see read-page.ts) and answer it. */
+function readPage(
+  source: Source,
+  fetch: (after: Row | undefined, n: number, columns: Columns) => StoredRow[],
+  input: { Limit?: number },
+  start: Row | undefined,
+  select: Select,
+  filter: Condition | undefined,
+  projection: ProjectionPath[] | undefined,
+  mode: ReturnType<typeof capacityMode>,
+  consistent: boolean,
+) {
+  const keySchema = startKeySchema(source);
+  if (returnsStored(source, select, filter, projection)) {
+    const page = walkStored(
+      (after, n) => fetch(after, n, 'stored'),
+      (item) => rowOf(source, item),
+      start,
+      input.Limit,
+      select !== 'COUNT',
+      keySchema,
+    );
+    return output(source, page, select, mode, consistent);
+  }
+  const index = source.index;
+  const page = walk(
+    ((after, n) => fetch(after, n, 'keys')) as Fetch<Row>,
+    start,
+    input.Limit,
+    index?.kind === 'global' ? (item) => indexProjection(source.meta, index, item) : (item) => item,
+    filter,
+    shaper(source, select, projection),
+    keySchema,
+  );
+  return output(source, page, select, mode, consistent);
 }
 
 function shaper(
@@ -207,13 +204,17 @@ function shaper(
 
 function output(
   source: Source,
-  page: Page,
+  page: Page | StoredPage,
   select: Select,
   mode: ReturnType<typeof capacityMode>,
   consistent: boolean,
 ) {
   const out: DDB.QueryOutput = { Count: page.count, ScannedCount: page.scanned };
-  if (select !== 'COUNT') out.Items = page.items as DDB.QueryOutput['Items'];
+  if (select !== 'COUNT') {
+    // Stored texts go to the json codec as they are (wire-items.ts).
+    if (page.stored) withStoredItems(out, 'Items', page.items);
+    else out.Items = page.items as DDB.QueryOutput['Items'];
+  }
   if (page.last) out.LastEvaluatedKey = page.last as DDB.QueryOutput['LastEvaluatedKey'];
   if (mode !== 'NONE') {
     const used = spent(true);
@@ -295,12 +296,20 @@ function checkLimit(limit: number | undefined, c: Constraints): void {
   c.atLeast('limit', limit, 1);
 }
 
+/** The table columns of a walk: sql.js copies every blob it returns, so only what is used. */
+function tableColumns(columns: Columns): string {
+  return columns === 'stored' ? 'item, size' : 'hash, pk, sk, item, size';
+}
+
 /** Index entries joined to their base items: the head of every index read (Query and Scan). */
-function indexRowsSql(index: IndexMeta): string {
+function indexRowsSql(index: IndexMeta, columns: Columns): string {
   // A global index's size is its projection's; a local index reads (and is charged) whole items.
   const size = index.kind === 'global' ? 'x.size' : 'i.size';
-  return `SELECT x.hash AS ihash, x.ipk AS ipk, x.isk AS isk, x.base_hash AS hash, x.pk AS pk, x.sk AS sk,
-    i.item AS item, ${size} AS size
+  const keys =
+    columns === 'stored'
+      ? ''
+      : 'x.hash AS ihash, x.ipk AS ipk, x.isk AS isk, x.base_hash AS hash, x.pk AS pk, x.sk AS sk, ';
+  return `SELECT ${keys}i.item AS item, ${size} AS size
     FROM ddb_index_items x JOIN ddb_items i
       ON i.table_id = x.table_id AND i.hash = x.base_hash AND i.pk = x.pk AND i.sk = x.sk
     WHERE x.table_id = ? AND x.index_name = ?`;
@@ -369,7 +378,7 @@ export function query(ctx: OperationContext, input: DDB.QueryInput): DDB.QueryOu
   const t = source.meta.id;
   const dir = forward ? 'ASC' : 'DESC';
   const cmp = forward ? '>' : '<';
-  let fetch: (after: Row | undefined, n: number) => Row[];
+  let fetch: (after: Row | undefined, n: number, columns: Columns) => StoredRow[];
   const rangeSql = (col: string, params: unknown[]) => {
     let sql = '';
     if (range.lo) {
@@ -383,9 +392,9 @@ export function query(ctx: OperationContext, input: DDB.QueryInput): DDB.QueryOu
     return sql;
   };
   if (!source.index) {
-    fetch = (after, n) => {
+    fetch = (after, n, columns) => {
       const params: unknown[] = [t, hash, pk];
-      let sql = 'SELECT hash, pk, sk, item, size FROM ddb_items WHERE table_id = ? AND hash = ? AND pk = ?';
+      let sql = `SELECT ${tableColumns(columns)} FROM ddb_items WHERE table_id = ? AND hash = ? AND pk = ?`;
       sql += rangeSql('sk', params);
       if (after) {
         sql += ` AND sk ${cmp} ?`;
@@ -397,9 +406,9 @@ export function query(ctx: OperationContext, input: DDB.QueryInput): DDB.QueryOu
     };
   } else {
     const index = source.index;
-    fetch = (after, n) => {
+    fetch = (after, n, columns) => {
       const params: unknown[] = [t, index.name, hash, pk];
-      let sql = `${indexRowsSql(index)} AND x.hash = ? AND x.ipk = ?`;
+      let sql = `${indexRowsSql(index, columns)} AND x.hash = ? AND x.ipk = ?`;
       sql += rangeSql('x.isk', params);
       if (after) {
         sql += ` AND (x.isk, x.pk, x.sk) ${cmp} (?, ?, ?)`;
@@ -410,16 +419,7 @@ export function query(ctx: OperationContext, input: DDB.QueryInput): DDB.QueryOu
       return db.all<Row>(sql, params as never);
     };
   }
-  const page = walk(
-    source,
-    fetch,
-    start,
-    input.Limit,
-    filter,
-    shaper(source, select, projection),
-    startKeySchema(source),
-  );
-  return output(source, page, select, mode, consistent);
+  return readPage(source, fetch, input, start, select, filter, projection, mode, consistent);
 }
 
 interface SortRange {
@@ -502,43 +502,34 @@ export function scan(ctx: OperationContext, input: DDB.ScanInput): DDB.ScanOutpu
   const start = startRow(source, input.ExclusiveStartKey as Record<string, unknown> | undefined);
   const db = ctx.cloud.store;
   const t = source.meta.id;
-  let fetch: (after: Row | undefined, n: number) => Row[];
+  let fetch: (after: Row | undefined, n: number, columns: Columns) => StoredRow[];
   if (!source.index) {
-    fetch = (after, n) =>
+    fetch = (after, n, columns) =>
       after
         ? db.all<Row>(
-            `SELECT hash, pk, sk, item, size FROM ddb_items WHERE table_id = ? AND hash < ? AND (hash, pk, sk) > (?, ?, ?)
+            `SELECT ${tableColumns(columns)} FROM ddb_items WHERE table_id = ? AND hash < ? AND (hash, pk, sk) > (?, ?, ?)
              ORDER BY hash, pk, sk LIMIT ?`,
             [t, hi, after.hash, after.pk, after.sk, n],
           )
         : db.all<Row>(
-            `SELECT hash, pk, sk, item, size FROM ddb_items WHERE table_id = ? AND hash >= ? AND hash < ?
+            `SELECT ${tableColumns(columns)} FROM ddb_items WHERE table_id = ? AND hash >= ? AND hash < ?
              ORDER BY hash, pk, sk LIMIT ?`,
             [t, lo, hi, n],
           );
   } else {
-    const name = source.index.name;
-    const head = indexRowsSql(source.index);
-    fetch = (after, n) =>
+    const index = source.index;
+    const name = index.name;
+    fetch = (after, n, columns) =>
       after
         ? db.all<Row>(
-            `${head} AND x.hash < ? AND (x.hash, x.ipk, x.isk, x.pk, x.sk) > (?, ?, ?, ?, ?)
+            `${indexRowsSql(index, columns)} AND x.hash < ? AND (x.hash, x.ipk, x.isk, x.pk, x.sk) > (?, ?, ?, ?, ?)
              ORDER BY x.hash, x.ipk, x.isk, x.pk, x.sk LIMIT ?`,
             [t, name, hi, after.ihash!, after.ipk!, after.isk!, after.pk, after.sk, n],
           )
         : db.all<Row>(
-            `${head} AND x.hash >= ? AND x.hash < ? ORDER BY x.hash, x.ipk, x.isk, x.pk, x.sk LIMIT ?`,
+            `${indexRowsSql(index, columns)} AND x.hash >= ? AND x.hash < ? ORDER BY x.hash, x.ipk, x.isk, x.pk, x.sk LIMIT ?`,
             [t, name, lo, hi, n],
           );
   }
-  const page = walk(
-    source,
-    fetch,
-    start,
-    input.Limit,
-    filter,
-    shaper(source, select, projection),
-    startKeySchema(source),
-  );
-  return output(source, page, select, mode, consistent);
+  return readPage(source, fetch, input, start, select, filter, projection, mode, consistent);
 }
