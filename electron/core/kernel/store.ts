@@ -92,11 +92,20 @@ function loadSqlJs(): Promise<SqlJsStatic> {
   return sqlJs;
 }
 
+/** Statements that change the schema. */
+const DDL = /^\s*(CREATE|ALTER|DROP)\b/i;
+
 export class Store {
   readonly blobs: BlobStore | null;
   /** What start-up repaired or moved aside, for the host to print. */
   readonly notes: string[] = [];
   private statements = new Map<string, Statement>();
+  /**
+   * Column names of each prepared statement's rows, read once: sql.js's getAsObject decodes every
+   * name again for every row (as long as the row itself for a 16-column `SELECT *`). Dropped on
+   * any schema change (write()); read again if a row's width differs from them.
+   */
+  private columnNames = new WeakMap<Statement, string[]>();
   private seq = 0;
   private inTransaction = false;
   private readonly rollbackListeners = new Set<() => void>();
@@ -221,7 +230,17 @@ export class Store {
     const stmt = this.prepare(sql);
     try {
       stmt.bind(params);
-      return stmt.step() ? (stmt.getAsObject() as T) : undefined;
+      if (!stmt.step()) return undefined;
+      const values = stmt.get();
+      let names = this.columnNames.get(stmt);
+      if (!names || names.length !== values.length) {
+        names = stmt.getColumnNames();
+        this.columnNames.set(stmt, names);
+      }
+      // The object getAsObject() would build.
+      const row: Row = {};
+      for (let i = 0; i < names.length; i++) row[names[i]!] = values[i] as Row[string];
+      return row as T;
     } finally {
       stmt.reset();
     }
@@ -244,6 +263,8 @@ export class Store {
     let lastChanges = 0;
     const tx: Tx = {
       run: (sql, params = []) => {
+        // A table's columns may change: rows' column names are read again (see get()).
+        if (DDL.test(sql)) this.columnNames = new WeakMap();
         this.prepare(sql).run(params);
         lastChanges = this.db.getRowsModified();
         ops.push([sql, params]);
@@ -263,6 +284,8 @@ export class Store {
       this.db.run('COMMIT');
     } catch (e) {
       this.db.run('ROLLBACK');
+      // A rolled-back schema change leaves names read since then wrong.
+      this.columnNames = new WeakMap();
       for (const listener of this.rollbackListeners) listener();
       return Promise.reject(e instanceof Error ? e : new Error(String(e)));
     } finally {
