@@ -8,6 +8,11 @@
  * The stream carries what came besides the bytes (`WIRE_BODY`, see s3/checksums.ts): the
  * trailer names `x-amz-trailer` declared and the trailer fields the decoder read after the last
  * chunk, so the operation can verify a trailing checksum once it has read the body.
+ *
+ * A small plain body (a declared length of at most SMALL_UPLOAD bytes, no aws-chunked framing) is
+ * read whole instead (`wholeRequestBody`): a stream pipeline, its Transform and their teardown
+ * cost more than the rest of a 1 KiB PutObject's handling. Its hex `x-amz-content-sha256` is then
+ * checked by the operation as it reads the bytes (WireBody.payloadSha256).
  */
 import { createHash, createHmac, type Hash } from 'node:crypto';
 import { pipeline, Transform, type Readable, type TransformCallback } from 'node:stream';
@@ -45,6 +50,28 @@ export function requestBodyStream(source: Readable, req: GatewayRequest): Readab
   });
 }
 
+/** Uploads declared this small (and not aws-chunked) are read whole: see wholeRequestBody. */
+export const SMALL_UPLOAD = 64 * 1024;
+
+/** Is this upload's body small and plain enough to be read whole? */
+export function readsWhole(req: GatewayRequest): boolean {
+  const length = req.headers['content-length'];
+  if (length === undefined || req.headers['transfer-encoding'] !== undefined) return false;
+  const n = Number(length);
+  return Number.isInteger(n) && n >= 0 && n <= SMALL_UPLOAD && !isAwsChunked(req);
+}
+
+/** A small upload's bytes, read whole, marked with the wire details a stream would carry. */
+export function wholeRequestBody(bytes: Buffer, req: GatewayRequest): Buffer {
+  const sha = req.headers['x-amz-content-sha256'];
+  return markWireBody(bytes, {
+    declaredTrailers: declaredTrailers(req),
+    trailers: () => ({}),
+    checksumHeaders: checksumHeaders(req),
+    ...(sha && /^[0-9a-f]{64}$/i.test(sha) ? { payloadSha256: sha.toLowerCase() } : {}),
+  });
+}
+
 /** Do the chunks carry signatures (`STREAMING-AWS4-HMAC-SHA256-PAYLOAD[-TRAILER]`)? */
 function signedChunks(sha: string | undefined): boolean {
   return sha === 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD' || sha === 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER';
@@ -56,7 +83,7 @@ const decoders = new WeakMap<object, AwsChunkedDecoder>();
  * Once the request's own (seed) signature has verified, its chunks' signatures can be: the
  * gateway hands over the signing key and scope. Chunks decoded before then are checked now.
  */
-export function armChunkSignatures(body: Readable, signing: ChunkSigning): void {
+export function armChunkSignatures(body: object, signing: ChunkSigning): void {
   decoders.get(body)?.arm(signing);
 }
 
@@ -114,13 +141,7 @@ class Sha256Check extends Transform {
   override _flush(done: TransformCallback): void {
     const actual = this.hash.digest('hex');
     if (actual === this.expected) return done();
-    done(
-      new AwsError(
-        'XAmzContentSHA256Mismatch',
-        "The provided 'x-amz-content-sha256' header does not match what was computed.",
-        { fields: { ClientComputedContentSHA256: this.expected, S3ComputedContentSHA256: actual } },
-      ),
-    );
+    done(checksumErrors.contentSha256Mismatch(this.expected, actual));
   }
 }
 

@@ -12,7 +12,13 @@ import type { Principal } from '../core/kernel/accounts';
 import { AwsError, isAwsError } from '../core/kernel/errors';
 import type { CorsRequest, CorsSupport, ErrorSpec, ServiceDefinition } from '../core/service';
 import { parseQueryString, type GatewayRequest, type WireResponse } from './http';
-import { armChunkSignatures, requestBodyStream } from './body-stream';
+import {
+  armChunkSignatures,
+  readsWhole,
+  requestBodyStream,
+  SMALL_UPLOAD,
+  wholeRequestBody,
+} from './body-stream';
 import { ModelRegistry, type OperationModel } from './model';
 import { createCodec, type ProtocolCodec } from './protocols';
 import { ServiceRouter, type Routed } from './route';
@@ -94,9 +100,13 @@ export class Gateway {
     }
     let response: WireResponse;
     try {
-      // Streaming uploads (S3 PutObject) reach the operation as a stream, never whole in memory.
+      // Streaming uploads (S3 PutObject) reach the operation as a stream, never whole in memory;
+      // small plain ones as their bytes, read here (cheaper than a stream; body-stream.ts).
       const op = codec.operationInBody ? undefined : codec.findOperation(head);
-      if (op && hasStreamingPayload(codec, op)) head.bodyStream = requestBodyStream(req, head);
+      if (op && hasStreamingPayload(codec, op))
+        head.bodyStream = readsWhole(head)
+          ? wholeRequestBody(await readBody(req, SMALL_UPLOAD), head)
+          : requestBodyStream(req, head);
       else head.body = await readBody(req, this.maxBody);
       response = await this.process(head, auth, routed, codec, requestId);
     } catch (e) {

@@ -20,10 +20,11 @@ export interface GatewayRequest {
   rawHeaders: string[];
   body: Buffer;
   /**
-   * For operations whose input payload streams (S3 PutObject): the decoded body, not read yet.
+   * For operations whose input payload streams (S3 PutObject): the decoded body, not read yet —
+   * or, for a small plain upload, its bytes read whole (see body-stream.ts wholeRequestBody).
    * `body` is then empty.
    */
-  bodyStream?: Readable;
+  bodyStream?: Readable | Buffer;
   /** Set for S3 virtual-host style requests. */
   bucketFromHost?: string;
   /** The client's address (policy conditions on aws:SourceIp). */

@@ -352,12 +352,19 @@ function strictDecode(s: string): string {
   }
 }
 
+/** Whitespace that canonical headers fold: a run of two, or any but a plain space. */
+const FOLDED_SPACE = /\s\s|[^\S ]/;
+
 function canonicalHeaders(req: GatewayRequest, signed: string[]): string | null {
+  // Only the signed headers are folded: the others are most of a request's headers.
+  const wanted = new Set(signed);
   const values = new Map<string, string[]>();
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
     const name = req.rawHeaders[i]!.toLowerCase();
+    if (!wanted.has(name)) continue;
     const list = values.get(name);
-    const value = req.rawHeaders[i + 1]!.trim().replace(/\s+/g, ' ');
+    const trimmed = req.rawHeaders[i + 1]!.trim();
+    const value = FOLDED_SPACE.test(trimmed) ? trimmed.replace(/\s+/g, ' ') : trimmed;
     if (list) list.push(value);
     else values.set(name, [value]);
   }

@@ -62,7 +62,21 @@ export class RestRouter {
     }
   }
 
+  /** The last answer for each request: the gateway and the codec ask up to three times. */
+  private readonly matched = new WeakMap<
+    GatewayRequest,
+    { method: string; routePath: string; match: Match | undefined }
+  >();
+
   match(req: GatewayRequest): Match | undefined {
+    const known = this.matched.get(req);
+    if (known && known.method === req.method && known.routePath === req.routePath) return known.match;
+    const match = this.find(req);
+    this.matched.set(req, { method: req.method, routePath: req.routePath, match });
+    return match;
+  }
+
+  private find(req: GatewayRequest): Match | undefined {
     const rawSegments = splitPath(req.routePath);
     const hasQuery = ([k, v]: [string, string | undefined]) =>
       req.query.some(([qk, qv]) => qk === k && (v === undefined || qv === v));
@@ -377,6 +391,11 @@ export class RestCodec implements ProtocolCodec {
       }`;
     }
     const root = shape.locationName ?? this.wire.xmlRootNames?.[op.name] ?? `${op.name}Response`;
+    const dedicated = this.isXml && !shape.xmlNamespace ? this.wire.xmlDocuments?.[op.name] : undefined;
+    if (dedicated) {
+      headers['content-type'] = 'application/xml';
+      return dedicated(root, value, this.namespace ? ` xmlns="${escapeXml(this.namespace)}"` : '');
+    }
     return this.document(root, shape, value, headers);
   }
 

@@ -6,8 +6,10 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { Cloud } from '../../cloud';
+import type { Tx } from '../../kernel/store';
 import type { ServiceRuntime } from '../../service';
 import {
+  checksumErrors,
   ChecksumSet,
   planChecksum,
   verifyChecksum,
@@ -40,6 +42,11 @@ export interface StoredBody {
   checksumRequested: boolean;
   /** Was a value sent (header or aws-chunked trailer) and found equal to the body's? */
   checksumVerified: boolean;
+  /**
+   * With PutOptions.deferRow, a small body not stored yet: the caller's own transaction stores it
+   * (keepBody) together with the row that refers to it — one journal write instead of two.
+   */
+  row?: Buffer;
 }
 
 export interface PutOptions {
@@ -52,6 +59,16 @@ export interface PutOptions {
   checksum?: ChecksumInput;
   /** More algorithms to compute in the same pass (e.g. an upload's FULL_OBJECT CRC). */
   compute?: readonly ChecksumAlgorithm[];
+  /**
+   * Leave a small body for the caller to store with keepBody() in the transaction that records
+   * it (StoredBody.row), instead of in a write of its own.
+   */
+  deferRow?: boolean;
+}
+
+/** Store a small body put() left to the caller (PutOptions.deferRow), in the caller's transaction. */
+export function keepBody(tx: Tx, body: StoredBody): void {
+  if (body.row) tx.run('INSERT OR IGNORE INTO s3_bodies (hash, data) VALUES (?, ?)', [body.hash, body.row]);
 }
 
 export type BodySource = Readable | AsyncIterable<Uint8Array> | Uint8Array | string | undefined;
@@ -112,8 +129,31 @@ export class S3Runtime implements ServiceRuntime {
       checksumRequested: plan.algorithm !== undefined,
       checksumVerified: plan.source !== 'none',
     });
-    const chunks = toChunks(source);
     const blobs = this.cloud.store.blobs;
+    if (blobs && source instanceof Uint8Array) {
+      // Bytes at hand (a small upload the gateway read whole, an in-process caller): one pass,
+      // no stream. SHA-256 is both the content address and, when one was sent, the check of
+      // x-amz-content-sha256 — a stream's check fails before the checksums are compared, so here too.
+      const data = Buffer.from(source.buffer, source.byteOffset, source.byteLength);
+      md5.update(data);
+      sums.update(data);
+      const expected = wire?.payloadSha256;
+      const small = data.length <= INLINE_BODY_LIMIT;
+      const sha = small || expected !== undefined ? sha256Hex(data) : undefined;
+      if (expected !== undefined && sha !== expected)
+        throw checksumErrors.contentSha256Mismatch(expected, sha!);
+      finish();
+      if (!small) {
+        const { hash, size } = await blobs.put(data);
+        return described(hash, size);
+      }
+      if (options.deferRow) return { ...described(sha!, data.length), row: data };
+      await this.cloud.store.write((tx) =>
+        tx.run('INSERT OR IGNORE INTO s3_bodies (hash, data) VALUES (?, ?)', [sha!, data]),
+      );
+      return described(sha!, data.length);
+    }
+    const chunks = toChunks(source);
     if (blobs) {
       const tapped = (async function* () {
         for await (const chunk of chunks) {
@@ -145,7 +185,8 @@ export class S3Runtime implements ServiceRuntime {
         headSize += next.value.length;
       }
       const data = Buffer.concat(head);
-      const hash = createHash('sha256').update(data).digest('hex');
+      const hash = sha256Hex(data);
+      if (options.deferRow) return { ...described(hash, data.length), row: data };
       await this.cloud.store.write((tx) =>
         tx.run('INSERT OR IGNORE INTO s3_bodies (hash, data) VALUES (?, ?)', [hash, data]),
       );
@@ -162,8 +203,11 @@ export class S3Runtime implements ServiceRuntime {
       sums.update(chunk);
       parts.push(Buffer.from(chunk));
     }
-    finish();
     const hash = sha.digest('hex');
+    const expected = wire?.payloadSha256;
+    if (expected !== undefined && hash !== expected)
+      throw checksumErrors.contentSha256Mismatch(expected, hash);
+    finish();
     if (!this.memory.has(hash)) {
       this.memory.set(hash, Buffer.concat(parts));
       this.memoryBytes += size;
@@ -230,6 +274,10 @@ async function* toChunks(source: BodySource): AsyncGenerator<Uint8Array> {
   for await (const chunk of source as AsyncIterable<Uint8Array | string>) {
     yield typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
   }
+}
+
+function sha256Hex(data: Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
 }
 
 export function s3Runtime(cloud: Cloud): S3Runtime {

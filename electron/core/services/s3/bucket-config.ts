@@ -6,6 +6,7 @@
  */
 import type * as S3 from '@aws-sdk/client-s3';
 import type { Store, Tx } from '../../kernel/store';
+import { cachedRead, forgetBuckets } from './bucket-cache';
 
 /** What each kind holds: the configuration exactly as the Put* operation was given it. */
 export interface BucketConfigKinds {
@@ -31,11 +32,18 @@ export function readBucketConfig<K extends BucketConfigKind>(
   bucket: string,
   kind: K,
 ): BucketConfigKinds[K] | undefined {
-  const row = db.get<{ value: string }>('SELECT value FROM s3_bucket_config WHERE bucket = ? AND kind = ?', [
-    bucket,
-    kind,
-  ]);
-  return row ? (JSON.parse(row.value) as BucketConfigKinds[K]) : undefined;
+  // The JSON text is what is kept (bucket-cache.ts): each caller parses its own copy.
+  const text = cachedRead(
+    db,
+    `config\0${bucket}\0${kind}`,
+    (d) =>
+      d.get<{ value: string }>('SELECT value FROM s3_bucket_config WHERE bucket = ? AND kind = ?', [
+        bucket,
+        kind,
+      ])?.value,
+    (value) => value,
+  );
+  return text !== undefined ? (JSON.parse(text) as BucketConfigKinds[K]) : undefined;
 }
 
 export function writeBucketConfig<K extends BucketConfigKind>(
@@ -44,6 +52,7 @@ export function writeBucketConfig<K extends BucketConfigKind>(
   kind: K,
   value: BucketConfigKinds[K],
 ): void {
+  forgetBuckets();
   tx.run(
     `INSERT INTO s3_bucket_config (bucket, kind, value) VALUES (?, ?, ?)
      ON CONFLICT (bucket, kind) DO UPDATE SET value = excluded.value`,
@@ -52,10 +61,12 @@ export function writeBucketConfig<K extends BucketConfigKind>(
 }
 
 export function deleteBucketConfig(tx: Tx, bucket: string, kind: BucketConfigKind): void {
+  forgetBuckets();
   tx.run('DELETE FROM s3_bucket_config WHERE bucket = ? AND kind = ?', [bucket, kind]);
 }
 
 /** Everything a bucket was configured with goes when the bucket does. */
 export function deleteAllBucketConfig(tx: Tx, bucket: string): void {
+  forgetBuckets();
   tx.run('DELETE FROM s3_bucket_config WHERE bucket = ?', [bucket]);
 }

@@ -5,6 +5,7 @@ import type { Empty } from '../../../contract/aws-api';
 import type { Store, Tx } from '../../kernel/store';
 import type { OperationContext } from '../../service';
 import { s3Runtime } from './bodies';
+import { cachedRead, forgetBuckets } from './bucket-cache';
 import { deleteAllBucketConfig, writeBucketConfig } from './bucket-config';
 import { errors } from './errors';
 import type { BucketRow } from './schema';
@@ -30,7 +31,12 @@ export function validBucketName(name: string): boolean {
 
 /** A bucket by name, whoever owns it. */
 export function bucketNamed(db: Pick<Store, 'get'> | Pick<Tx, 'get'>, name: string): BucketRow | undefined {
-  return db.get<BucketRow>('SELECT * FROM s3_buckets WHERE name = ?', [name]);
+  return cachedRead(
+    db,
+    `bucket\0${name}`,
+    (d) => d.get<BucketRow>('SELECT * FROM s3_buckets WHERE name = ?', [name]),
+    (row) => (row ? { ...row } : undefined),
+  );
 }
 
 /** The caller's bucket, or NoSuchBucket / AccessDenied (another account's bucket). */
@@ -77,6 +83,7 @@ export async function createBucket(
     }
     if (input.ObjectOwnership)
       writeBucketConfig(tx, name, 'ownership', { Rules: [{ ObjectOwnership: input.ObjectOwnership }] });
+    forgetBuckets();
     tx.run('INSERT INTO s3_buckets (name, account_id, region, created_at) VALUES (?, ?, ?, ?)', [
       name,
       account,
@@ -107,6 +114,7 @@ export async function deleteBucket(ctx: OperationContext, input: S3.DeleteBucket
     ]);
     tx.run('DELETE FROM s3_uploads WHERE bucket = ?', [bucket.name]);
     deleteAllBucketConfig(tx, bucket.name);
+    forgetBuckets();
     tx.run('DELETE FROM s3_buckets WHERE name = ?', [bucket.name]);
     return parts.map((p) => p.blob);
   });

@@ -291,6 +291,13 @@ export function decodeChecksum(algorithm: ChecksumAlgorithm, value: string): Buf
 // Errors, as S3 answers them
 
 export const checksumErrors = {
+  /** The body's SHA-256 differs from a hex `x-amz-content-sha256`. */
+  contentSha256Mismatch: (expected: string, actual: string) =>
+    new AwsError(
+      'XAmzContentSHA256Mismatch',
+      "The provided 'x-amz-content-sha256' header does not match what was computed.",
+      { fields: { ClientComputedContentSHA256: expected, S3ComputedContentSHA256: actual } },
+    ),
   /** The body's checksum differs from the one sent (header or trailer). */
   badDigest: (algorithm: ChecksumAlgorithm) =>
     new AwsError('BadDigest', `The ${algorithm} you specified did not match the calculated checksum.`),
@@ -358,6 +365,12 @@ export interface WireBody {
   checksumHeaders?: Readonly<Record<string, string>>;
   /** Trailer fields, names lower-cased; complete once the body stream has ended. */
   trailers(): Readonly<Record<string, string>>;
+  /**
+   * A small body read whole by the gateway (not a stream): the hex `x-amz-content-sha256` it was
+   * sent with, not checked yet. The operation checks it once it reads the body, where a stream's
+   * check would have failed, so errors come in the same order either way.
+   */
+  payloadSha256?: string;
 }
 
 /** The wire details of a body that came through the gateway, or undefined (in-process callers). */

@@ -50,11 +50,7 @@ function walk(
   const markerPrefix = rollUp(marker, prefix, delimiter);
   if (markerPrefix !== undefined && markerPrefix === marker) after = pastPrefix(marker);
   for (;;) {
-    const rows = ctx.cloud.store.all<ListedRow>(
-      `SELECT key, size, etag, last_modified, storage_class FROM s3_objects
-        WHERE bucket = ? AND key > ? AND key >= ? AND substr(key, 1, ?) = ? ORDER BY key LIMIT ?`,
-      [bucket, after, prefix, prefix.length, prefix, batch],
-    );
+    const rows = listedRows(ctx, [bucket, after, prefix, prefix.length, prefix, batch]);
     let jumped = false;
     for (const row of rows) {
       const common = rollUp(row.key, prefix, delimiter);
@@ -75,6 +71,31 @@ function walk(
     }
     if (!jumped && rows.length < batch) return result;
   }
+}
+
+/**
+ * A batch of keys in order, read as one JSON text: sql.js crosses into the engine about ten
+ * times per row and decodes each text column on its own, which was most of the time of reading
+ * a 1,000-key page; one string parsed by JSON.parse costs a fraction of that.
+ */
+function listedRows(
+  ctx: OperationContext,
+  params: [string, string, string, number, string, number],
+): ListedRow[] {
+  const page = ctx.cloud.store.get<{ rows: string | null }>(
+    `SELECT json_group_array(json_array(key, size, etag, last_modified, storage_class) ORDER BY key) AS rows
+       FROM (SELECT key, size, etag, last_modified, storage_class FROM s3_objects
+              WHERE bucket = ? AND key > ? AND key >= ? AND substr(key, 1, ?) = ? ORDER BY key LIMIT ?)`,
+    params,
+  );
+  const tuples = JSON.parse(page?.rows ?? '[]') as Array<[string, number, string, number, string]>;
+  return tuples.map(([key, size, etag, last_modified, storage_class]) => ({
+    key,
+    size,
+    etag,
+    last_modified,
+    storage_class,
+  }));
 }
 
 function maxKeysOf(value: number | undefined): number {

@@ -204,11 +204,24 @@ export function eventVersionFor(eventName: string): string {
   return '2.1';
 }
 
+const customerIds = new Map<string, string>();
+
 /**
  * The "Amazon customer ID" S3 shows for an account (bucket owner, root caller): stable, in the
  * form S3 uses (`A` and 13 upper-case letters and digits, like `A3NL1KOZZKExample`).
  */
 export function customerId(accountId: string): string {
+  // A hash per object event otherwise; accounts are few, and the ID never changes.
+  let id = customerIds.get(accountId);
+  if (id === undefined) {
+    id = computeCustomerId(accountId);
+    if (customerIds.size > 1000) customerIds.clear();
+    customerIds.set(accountId, id);
+  }
+  return id;
+}
+
+function computeCustomerId(accountId: string): string {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
   const digest = createHash('sha256').update(`cloudlab-customer:${accountId}`).digest();
   let id = 'A';

@@ -2,7 +2,7 @@
 import type * as S3 from '@aws-sdk/client-s3';
 import type { S3Body } from '../../../contract/aws-api';
 import type { OperationContext } from '../../service';
-import { s3Runtime, type BodySource } from './bodies';
+import { keepBody, s3Runtime, type BodySource } from './bodies';
 import { findBucket } from './buckets';
 import { errors } from './errors';
 import { objectEvent } from './notifications';
@@ -109,7 +109,7 @@ export async function putObject(
   const md5 = expectedMd5(input.ContentMD5);
   const options = objectOptions(ctx, bucket, key, input, 's3:PutObject');
   const rt = s3Runtime(ctx.cloud);
-  const body = await rt.put(input.Body as BodySource, { checksum: input });
+  const body = await rt.put(input.Body as BodySource, { checksum: input, deferRow: true });
   if (md5 !== undefined && md5 !== body.md5) throw errors.badDigest();
   const { headers, metadata } = storedAttributes(input);
   const algorithm = body.checksumAlgorithm;
@@ -119,6 +119,7 @@ export async function putObject(
   const written = await ctx.cloud.store.write((tx) => {
     if (!tx.get('SELECT 1 AS x FROM s3_buckets WHERE name = ?', [bucket.name]))
       throw errors.noSuchBucket(bucket.name);
+    keepBody(tx, body);
     return writeObject(tx, ctx.cloud.ids, bucket.name, key, {
       blob: body.hash,
       size: body.size,
