@@ -272,7 +272,10 @@ test('versioning keeps the earlier version of a re-uploaded file', async ({ page
   await shoot(page, 's3-lifecycle');
 });
 
-test('a public static website, opened from the preview link', async ({ page, context }) => {
+test('a public static website, opened from the preview link and in the console preview', async ({
+  page,
+  context,
+}) => {
   test.setTimeout(60_000);
   await openBucket(page, 'properties');
   await page.getByRole('button', { name: 'Edit static website hosting' }).click();
@@ -323,6 +326,20 @@ test('a public static website, opened from the preview link', async ({ page, con
   await site2.waitForLoadState();
   await expect(site2.getByRole('heading', { name: 'Hello from S3 v2' })).toBeVisible();
   await site2.screenshot({ path: 'test-results/screenshots/s3-website-preview.png' });
+  await site2.close();
+
+  // The console's preview opens AWS's endpoint name itself, through the lab's DNS.
+  await page.getByRole('link', { name: 'Open in the console preview' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Preview' })).toBeVisible();
+  const dns = page.getByRole('table', {
+    name: `DNS answer for ${BUCKET}.s3-website-us-east-1.amazonaws.com`,
+  });
+  await expect(dns).toContainText(`${BUCKET}.s3-website-us-east-1.amazonaws.com.A`);
+  await expect(page.getByRole('region', { name: 'Response' })).toContainText('200 OK');
+  await expect(
+    page.frameLocator('iframe[title="Page preview"]').getByRole('heading', { name: 'Hello from S3 v2' }),
+  ).toBeVisible();
+  await shoot(page, 's3-website-console-preview');
 });
 
 test('a bucket with objects must be emptied before it is deleted', async ({ page }) => {
