@@ -94,22 +94,43 @@ async function startS3rver() {
  * body the bench expects for the key (the same generator), `?list-type=2` the canned page
  * `listing` (Cloud Lab's own answer for 1,000 keys, so both sides parse the same bytes), and
  * `/large/<MiB>` streams that many MiB.
+ *
+ * PUT and GET answer with Cloud Lab's own headers (`answers`, captured from it), so the client
+ * does the same work on both: S3 returns an object's CRC32 on GetObject when the SDK asks for it
+ * (its default), and the SDK then checks the body against it — about 2 ms of client CPU per MiB
+ * that a floor without the header would not cost. The floor's checksums are computed before it
+ * starts (bodies 0..count-1 of both sizes), so it still does no work per request.
  */
-async function startFloor(listing) {
+async function startFloor(listing, answers, count) {
   const src = `
     const http = require('http');
+    const { crc32 } = require('zlib');
     let listing = '';
+    let answers = { put: {}, get: {} };
     const MiB = ${MiB};
     const pad = ${pad.toString()};
     const bodyOf = ${bodyOf.toString()};
     const mibChunk = Buffer.alloc(MiB, 0x62);
+    const crcOf = (b) => { const v = Buffer.alloc(4); v.writeUInt32BE(crc32(b)); return v.toString('base64'); };
+    const bodies = new Map(); // '1k/<i>' | '1m/<i>' -> [body, its CRC32]
+    const canned = (size, i) => {
+      const k = size + '/' + i;
+      let hit = bodies.get(k);
+      if (!hit) { const b = bodyOf(size === '1m' ? MiB : 1024, i); bodies.set(k, (hit = [b, crcOf(b)])); }
+      return hit;
+    };
     const srv = http.createServer((req, res) => {
       const url = new URL(req.url, 'http://x');
       const parts = url.pathname.split('/');
       if (req.method === 'PUT' || req.method === 'POST') {
         req.resume();
         req.on('end', () => {
-          res.writeHead(200, { etag: '"d41d8cd98f00b204e9800998ecf8427e"', 'content-length': 0 });
+          const headers = { ...answers.put, etag: '"d41d8cd98f00b204e9800998ecf8427e"', 'content-length': 0 };
+          // S3 echoes the checksum it verified.
+          const sent = req.headers['x-amz-checksum-crc32'];
+          if (sent && answers.put['x-amz-checksum-crc32'] !== undefined) headers['x-amz-checksum-crc32'] = sent;
+          else delete headers['x-amz-checksum-crc32'];
+          res.writeHead(200, headers);
           res.end();
         });
         return;
@@ -137,22 +158,29 @@ async function startFloor(listing) {
         return more();
       }
       // /bench/<size>/<conc>/<i>
-      const body = bodyOf(parts[2] === '1m' ? MiB : 1024, Number(parts.at(-1)));
-      res.writeHead(200, {
-        'content-type': 'binary/octet-stream',
+      const [body, crc] = canned(parts[2] === '1m' ? '1m' : '1k', Number(parts.at(-1)));
+      const headers = {
+        ...answers.get,
         'content-length': body.length,
         etag: '"d41d8cd98f00b204e9800998ecf8427e"',
         'last-modified': new Date(0).toUTCString(),
-      });
+      };
+      const asked = (req.headers['x-amz-checksum-mode'] ?? '').toUpperCase() === 'ENABLED';
+      if (asked && answers.get['x-amz-checksum-crc32'] !== undefined) headers['x-amz-checksum-crc32'] = crc;
+      else delete headers['x-amz-checksum-crc32'];
+      res.writeHead(200, headers);
       res.end(body);
     });
     srv.keepAliveTimeout = 60000;
-    process.once('message', (page) => {
-      listing = page; // too large for the command line
+    process.once('message', (m) => {
+      listing = m.listing; // too large for the command line
+      answers = m.answers;
+      for (let i = 0; i < m.count.small; i++) canned('1k', i);
+      for (let i = 0; i < m.count.big; i++) canned('1m', i);
       srv.listen(0, '127.0.0.1', () => process.send(srv.address().port));
     });`;
   const child = spawn(process.execPath, ['-e', src], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  child.send(listing);
+  child.send({ listing, answers, count });
   const port = await childReady(child, 'the SDK floor');
   return { child, endpoint: `http://127.0.0.1:${port}` };
 }
@@ -207,6 +235,36 @@ function operations(s3) {
     'PutObject 1 MiB': put('1m', MiB),
     'GetObject 1 MiB': get('1m', MiB),
   };
+}
+
+/**
+ * The headers Cloud Lab answers a 1 KiB PutObject and GetObject with (the SDK's defaults: a CRC32
+ * sent, checksum mode enabled), less those the floor sets per request.
+ */
+async function cloudlabAnswers(s3) {
+  const seen = {};
+  s3.middlewareStack.add(
+    (next, context) => async (args) => {
+      const out = await next(args);
+      seen[context.commandName] = { ...out.response.headers };
+      return out;
+    },
+    { step: 'deserialize', name: 'benchCaptureHeaders' },
+  );
+  try {
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'floor/answers', Body: bodyOf(KiB, 0) }));
+    const r = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'floor/answers' }));
+    await r.Body.transformToByteArray();
+  } finally {
+    s3.middlewareStack.remove('benchCaptureHeaders');
+  }
+  const perRequest = ['date', 'content-length', 'etag', 'last-modified', 'connection', 'keep-alive'];
+  const template = (h) =>
+    Object.fromEntries(Object.entries(h ?? {}).filter(([k]) => !perRequest.includes(k)));
+  const answers = { put: template(seen.PutObjectCommand), get: template(seen.GetObjectCommand) };
+  if (!answers.put['x-amz-request-id'] || !answers.get['x-amz-request-id'])
+    throw new Error("could not capture Cloud Lab's PutObject/GetObject headers for the floor");
+  return answers;
 }
 
 /** Every key under `prefix`, through the SDK's pages of 1,000; throws unless `expected` came. */
@@ -381,7 +439,8 @@ async function run({ n, bigN, concs, rounds, listKeys, largeMib, uploadGib, log 
   await fill(clients.s3rver, 'list1k/', 1000);
   const page = await rawListPage(served.endpoint, 'list1k/');
   if (!page.ok) throw new Error(`listing for the floor: HTTP ${page.status} ${page.text}`);
-  const floor = await startFloor(page.text);
+  const answers = await cloudlabAnswers(clients.cloudlab);
+  const floor = await startFloor(page.text, answers, { small: Math.max(n, 300), big: bigN });
   spawned.children.push(floor.child);
   clients['sdk-floor'] = client(floor.endpoint);
 

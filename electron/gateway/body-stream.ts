@@ -1,9 +1,12 @@
 /**
  * Request bodies of operations whose input payload is a streaming blob (S3 PutObject,
  * UploadPart) are not read into memory: the operation gets a Readable. This module builds it —
- * `aws-chunked` framing removed (SigV4 streaming uploads and the SDKs' checksum trailers), and a
- * plain hex `x-amz-content-sha256` checked against the bytes as they pass (the stream fails
- * with XAmzContentSHA256Mismatch at its end, before anything is recorded).
+ * `aws-chunked` framing removed (SigV4 streaming uploads and the SDKs' checksum trailers).
+ *
+ * A plain hex `x-amz-content-sha256` travels with the body (WireBody.payloadSha256) and the
+ * operation checks it as it reads the bytes, failing with XAmzContentSHA256Mismatch before
+ * anything is recorded: S3 hashes every body with SHA-256 anyway (its content address in the
+ * blob store), so checking it here too would hash each byte twice.
  *
  * The stream carries what came besides the bytes (`WIRE_BODY`, see s3/checksums.ts): the
  * trailer names `x-amz-trailer` declared and the trailer fields the decoder read after the last
@@ -11,8 +14,7 @@
  *
  * A small plain body (a declared length of at most SMALL_UPLOAD bytes, no aws-chunked framing) is
  * read whole instead (`wholeRequestBody`): a stream pipeline, its Transform and their teardown
- * cost more than the rest of a 1 KiB PutObject's handling. Its hex `x-amz-content-sha256` is then
- * checked by the operation as it reads the bytes (WireBody.payloadSha256).
+ * cost more than the rest of a 1 KiB PutObject's handling.
  */
 import { createHash, createHmac, type Hash } from 'node:crypto';
 import { pipeline, Transform, type Readable, type TransformCallback } from 'node:stream';
@@ -36,7 +38,6 @@ export function requestBodyStream(source: Readable, req: GatewayRequest): Readab
   const signed = signedChunks(sha) && (req.headers['authorization'] ?? '').startsWith('AWS4-HMAC-SHA256');
   const decoder = isAwsChunked(req) ? new AwsChunkedDecoder(signed) : undefined;
   if (decoder) stages.push(decoder);
-  if (sha && /^[0-9a-f]{64}$/i.test(sha)) stages.push(new Sha256Check(sha.toLowerCase()));
   // pipeline() forwards an error of any stage to the last one, which the operation reads.
   const body =
     stages.length === 1
@@ -47,7 +48,13 @@ export function requestBodyStream(source: Readable, req: GatewayRequest): Readab
     declaredTrailers: declaredTrailers(req),
     trailers: () => decoder?.trailers ?? {},
     checksumHeaders: checksumHeaders(req),
+    ...payloadSha256(sha),
   });
+}
+
+/** A signed hex `x-amz-content-sha256`, for the operation to check against the bytes. */
+function payloadSha256(sha: string | undefined): { payloadSha256?: string } {
+  return sha && /^[0-9a-f]{64}$/i.test(sha) ? { payloadSha256: sha.toLowerCase() } : {};
 }
 
 /** Uploads declared this small (and not aws-chunked) are read whole: see wholeRequestBody. */
@@ -63,12 +70,11 @@ export function readsWhole(req: GatewayRequest): boolean {
 
 /** A small upload's bytes, read whole, marked with the wire details a stream would carry. */
 export function wholeRequestBody(bytes: Buffer, req: GatewayRequest): Buffer {
-  const sha = req.headers['x-amz-content-sha256'];
   return markWireBody(bytes, {
     declaredTrailers: declaredTrailers(req),
     trailers: () => ({}),
     checksumHeaders: checksumHeaders(req),
-    ...(sha && /^[0-9a-f]{64}$/i.test(sha) ? { payloadSha256: sha.toLowerCase() } : {}),
+    ...payloadSha256(req.headers['x-amz-content-sha256']),
   });
 }
 
@@ -127,22 +133,6 @@ export function declaredTrailers(req: GatewayRequest): string[] {
     .split(',')
     .map((n) => n.trim().toLowerCase())
     .filter((n) => n !== '');
-}
-
-class Sha256Check extends Transform {
-  private readonly hash = createHash('sha256');
-  constructor(private readonly expected: string) {
-    super();
-  }
-  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
-    this.hash.update(chunk);
-    done(null, chunk);
-  }
-  override _flush(done: TransformCallback): void {
-    const actual = this.hash.digest('hex');
-    if (actual === this.expected) return done();
-    done(checksumErrors.contentSha256Mismatch(this.expected, actual));
-  }
 }
 
 const MAX_LINE = 4096;

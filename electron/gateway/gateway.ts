@@ -10,6 +10,7 @@ import { Readable } from 'node:stream';
 import type { Cloud } from '../core/cloud';
 import type { Principal } from '../core/kernel/accounts';
 import { AwsError, isAwsError } from '../core/kernel/errors';
+import { releaseAfterWrite } from '../core/kernel/read-buffers';
 import type { CorsRequest, CorsSupport, ErrorSpec, ServiceDefinition } from '../core/service';
 import { parseQueryString, type GatewayRequest, type WireResponse } from './http';
 import {
@@ -371,7 +372,8 @@ export function writeResponse(res: ServerResponse, response: WireResponse): void
   if (body !== undefined) {
     const buf = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
     if (!res.hasHeader('content-length')) res.setHeader('content-length', buf.length);
-    res.end(buf);
+    // 'finish': the socket has the bytes, so a borrowed read buffer can be reused.
+    res.end(buf, () => releaseAfterWrite(buf));
   } else {
     if (!res.hasHeader('content-length')) res.setHeader('content-length', 0);
     res.end();

@@ -16,22 +16,34 @@ import {
   promises as fsp,
   readSync,
   renameSync,
-  writeFileSync,
+  writevSync,
   type ReadStream,
 } from 'node:fs';
 
-/** Bodies up to this size are written at once, synchronously (see put). */
-const SMALL_BLOB = 256 * 1024;
-/** Larger bodies are written in pieces of about this size. */
-const WRITE_BATCH = 1024 * 1024;
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { syncDir, type SyncPolicy } from './journal';
+import { borrow } from './read-buffers';
+
+/**
+ * Bodies up to this size are written at once, synchronously (see put). As large as a write
+ * batch: a body that size is gathered into one buffer either way, and one write(2) from this
+ * thread costs less than opening, writing, closing and renaming through the thread pool.
+ */
+const SMALL_BLOB = 1024 * 1024;
+/** Larger bodies are written in pieces of about this size. */
+const WRITE_BATCH = 1024 * 1024;
 
 export interface BlobInfo {
   hash: string;
   size: number;
 }
+
+/**
+ * The SHA-256 (hex) of a source the caller hashed as its bytes passed, asked for once the source
+ * has ended: the blob store then does not hash the same bytes a second time.
+ */
+export type SourceHash = () => string;
 
 export class BlobStore {
   /** Directories known to exist: made once, not on every put. */
@@ -56,27 +68,37 @@ export class BlobStore {
   /**
    * Store bytes or a stream; never holds a stream whole in memory. A body that turns out small
    * (the stream ends within SMALL_BLOB bytes) is written in one go on this thread — a write to
-   * the page cache costs microseconds, the pool's round trips a millisecond.
+   * the page cache costs microseconds, the pool's round trips a millisecond. `hashedBy`: the
+   * caller already hashes the bytes (see SourceHash).
    */
-  async put(source: Uint8Array | AsyncIterable<Uint8Array> | Readable): Promise<BlobInfo> {
+  async put(
+    source: Uint8Array | AsyncIterable<Uint8Array> | Readable,
+    hashedBy?: SourceHash,
+  ): Promise<BlobInfo> {
     const chunks: AsyncIterable<Uint8Array> =
       source instanceof Uint8Array ? Readable.from([source]) : (source as AsyncIterable<Uint8Array>);
     const iterator = chunks[Symbol.asyncIterator]();
     const head: Uint8Array[] = [];
     let headSize = 0;
     for (;;) {
-      if (headSize > SMALL_BLOB) return this.putStream(head, iterator);
+      if (headSize > SMALL_BLOB) return this.putStream(head, iterator, hashedBy);
       const next = await iterator.next();
       if (next.done) break;
       head.push(next.value);
       headSize += next.value.length;
     }
-    if (this.sync === 'always') return this.putStream(head, iterator);
-    return this.putSmall(Buffer.concat(head));
+    if (this.sync === 'always') return this.putStream(head, iterator, hashedBy);
+    return this.putSmall(head, headSize, hashedBy);
   }
 
-  private putSmall(data: Buffer): BlobInfo {
-    const hash = createHash('sha256').update(data).digest('hex');
+  /** Chunks written as they are (one writev, no gathering copy), then renamed into place. */
+  private putSmall(chunks: Uint8Array[], size: number, hashedBy?: SourceHash): BlobInfo {
+    let hash = hashedBy?.();
+    if (hash === undefined) {
+      const hasher = createHash('sha256');
+      for (const chunk of chunks) hasher.update(chunk);
+      hash = hasher.digest('hex');
+    }
     const target = this.path(hash);
     if (!existsSync(target)) {
       const tmpDir = join(this.dir, 'tmp');
@@ -86,17 +108,26 @@ export class BlobStore {
         this.made.add(dir);
       }
       const tmp = join(tmpDir, `${Date.now()}-${randomBytes(6).toString('hex')}`);
-      writeFileSync(tmp, data);
+      const fd = openSync(tmp, 'w');
+      try {
+        writeAllSync(fd, chunks, size);
+      } finally {
+        closeSync(fd);
+      }
       renameSync(tmp, target);
     }
-    return { hash, size: data.length };
+    return { hash, size };
   }
 
-  private async putStream(head: Uint8Array[], rest: AsyncIterator<Uint8Array>): Promise<BlobInfo> {
+  private async putStream(
+    head: Uint8Array[],
+    rest: AsyncIterator<Uint8Array>,
+    hashedBy?: SourceHash,
+  ): Promise<BlobInfo> {
     const tmpDir = join(this.dir, 'tmp');
     await this.ensureDir(tmpDir);
     const tmp = join(tmpDir, `${Date.now()}-${randomBytes(6).toString('hex')}`);
-    const hasher = createHash('sha256');
+    const hasher = hashedBy ? undefined : createHash('sha256');
     let size = 0;
     const file = await fsp.open(tmp, 'w');
     try {
@@ -123,7 +154,7 @@ export class BlobStore {
         }
       };
       for await (const chunk of chunks) {
-        hasher.update(chunk);
+        hasher?.update(chunk);
         size += chunk.length;
         batch.push(chunk);
         batched += chunk.length;
@@ -139,7 +170,7 @@ export class BlobStore {
       throw e;
     }
     await file.close();
-    const hash = hasher.digest('hex');
+    const hash = hasher ? hasher.digest('hex') : hashedBy!();
     const target = this.path(hash);
     if (existsSync(target)) {
       await fsp.rm(tmp, { force: true });
@@ -165,7 +196,8 @@ export class BlobStore {
     try {
       const start = range?.start ?? 0;
       const length = range ? range.end - range.start + 1 : fstatSync(fd).size;
-      const out = Buffer.allocUnsafe(length);
+      // Often a GetObject's answer: a reused buffer the HTTP adapter gives back after writing.
+      const out = borrow(length);
       let read = 0;
       while (read < length) {
         const n = readSync(fd, out, read, length - read, start + read);
@@ -221,5 +253,25 @@ export class BlobStore {
       if ((await old(join(tmp, name))) < before) await fsp.rm(join(tmp, name), { force: true });
     }
     return removed;
+  }
+}
+
+/** writev until every byte is written (a regular file may take less than asked). */
+function writeAllSync(fd: number, chunks: Uint8Array[], size: number): void {
+  let left = chunks.filter((c) => c.length > 0);
+  let written = 0;
+  while (written < size && left.length > 0) {
+    let n = writevSync(fd, left);
+    written += n;
+    while (n > 0 && left.length > 0) {
+      const first = left[0]!;
+      if (n >= first.length) {
+        n -= first.length;
+        left = left.slice(1);
+      } else {
+        left = [first.subarray(n), ...left.slice(1)];
+        n = 0;
+      }
+    }
   }
 }

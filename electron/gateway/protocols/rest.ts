@@ -372,7 +372,10 @@ export class RestCodec implements ProtocolCodec {
       if (v === undefined || v === null) return undefined;
       if (member.type === 'blob' || member.type === 'string') {
         if (v instanceof Readable) return v;
-        return typeof v === 'string' ? v : Buffer.from(v as Uint8Array);
+        if (typeof v === 'string' || Buffer.isBuffer(v)) return v;
+        // A view of the same bytes: Buffer.from(a Uint8Array) would copy a whole object body.
+        const bytes = v as Uint8Array;
+        return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
       }
       return this.document(member.locationName ?? name, member, v, headers);
     }

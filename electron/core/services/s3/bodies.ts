@@ -18,6 +18,7 @@ import {
   type ChecksumInput,
   type Checksums,
 } from './checksums';
+import { md5Job, OFF_THREAD_MD5_FROM, type Md5Job } from '../../kernel/md5-worker';
 import { errors } from './errors';
 import { LifecycleScheduler } from './lifecycle';
 
@@ -113,7 +114,10 @@ export class S3Runtime implements ServiceRuntime {
     // yet, so an object gets a checksum only when the request names one (see checksums.ts).
     const algorithm = plan.algorithm;
     const sums = new ChecksumSet([...(algorithm ? [algorithm] : []), ...(options.compute ?? [])]);
+    // Bytes at hand and small streams hash here; a large stream's MD5 goes to the worker.
     const md5 = createHash('md5');
+    let md5Off: Md5Job | undefined;
+    let md5Hex: string | undefined;
     let checksums: Checksums | undefined;
     const finish = (): Checksums => {
       checksums = sums.digest();
@@ -123,7 +127,7 @@ export class S3Runtime implements ServiceRuntime {
     const described = (hash: string, size: number): StoredBody => ({
       hash,
       size,
-      md5: md5.digest('hex'),
+      md5: md5Hex ?? md5.digest('hex'),
       checksums: checksums ?? {},
       checksumAlgorithm: algorithm,
       checksumRequested: plan.algorithm !== undefined,
@@ -155,15 +159,47 @@ export class S3Runtime implements ServiceRuntime {
     }
     const chunks = toChunks(source);
     if (blobs) {
+      // One SHA-256 as the bytes pass: the check of a signed x-amz-content-sha256 (before the
+      // checksums, as a stream's check would fail) and the blob's content address.
+      const expected = wire?.payloadSha256;
+      const sha = createHash('sha256');
+      let shaHex = '';
+      // The first chunks are held back from MD5 until the body proves large enough for the worker.
+      let held: Uint8Array[] = [];
+      let heldSize = 0;
       const tapped = (async function* () {
+        try {
+          yield* hashed();
+        } finally {
+          // An upload that failed or was cut leaves nothing behind in the worker.
+          if (md5Off && md5Hex === undefined) md5Off.drop();
+        }
+      })();
+      async function* hashed(): AsyncGenerator<Uint8Array> {
         for await (const chunk of chunks) {
-          md5.update(chunk);
+          sha.update(chunk);
           sums.update(chunk);
+          if (md5Off) {
+            await md5Off.update(chunk);
+          } else {
+            held.push(chunk);
+            heldSize += chunk.length;
+            if (heldSize >= OFF_THREAD_MD5_FROM) {
+              md5Off = md5Job();
+              for (const c of held) await md5Off.update(c);
+              held = [];
+            }
+          }
           yield chunk;
         }
         // Thrown inside the stream, so the blob store drops its temporary file.
+        shaHex = sha.digest('hex');
+        if (expected !== undefined && shaHex !== expected)
+          throw checksumErrors.contentSha256Mismatch(expected, shaHex);
         finish();
-      })();
+        if (md5Off) md5Hex = await md5Off.digest();
+        else for (const c of held) md5.update(c);
+      }
       // A small body goes into the store (a row, in its own acknowledged write) instead of a
       // file: creating and renaming a file costs more than the rest of a small PutObject.
       const head: Uint8Array[] = [];
@@ -176,6 +212,7 @@ export class S3Runtime implements ServiceRuntime {
               yield* head;
               yield* rest;
             })(),
+            () => shaHex,
           );
           return described(hash, size);
         }
@@ -185,7 +222,7 @@ export class S3Runtime implements ServiceRuntime {
         headSize += next.value.length;
       }
       const data = Buffer.concat(head);
-      const hash = sha256Hex(data);
+      const hash = shaHex;
       if (options.deferRow) return { ...described(hash, data.length), row: data };
       await this.cloud.store.write((tx) =>
         tx.run('INSERT OR IGNORE INTO s3_bodies (hash, data) VALUES (?, ?)', [hash, data]),

@@ -366,9 +366,9 @@ export interface WireBody {
   /** Trailer fields, names lower-cased; complete once the body stream has ended. */
   trailers(): Readonly<Record<string, string>>;
   /**
-   * A small body read whole by the gateway (not a stream): the hex `x-amz-content-sha256` it was
-   * sent with, not checked yet. The operation checks it once it reads the body, where a stream's
-   * check would have failed, so errors come in the same order either way.
+   * The hex `x-amz-content-sha256` the body was signed with, not checked yet: the operation
+   * checks it as it reads the body (S3 hashes every body with SHA-256 for its content address),
+   * before it compares checksums.
    */
   payloadSha256?: string;
 }
