@@ -930,7 +930,7 @@ describe('copies and batch deletes', () => {
 });
 
 describe('durability and streaming', () => {
-  it('an acknowledged PutObject survives kill -9, large (a blob file) or small (a store row)', async () => {
+  it('an acknowledged PutObject survives kill -9, large (a blob file) or small (a store row), and a completed multipart upload', async () => {
     const own = await serve();
     try {
       const s3 = client({}, own.endpoint);
@@ -939,9 +939,44 @@ describe('durability and streaming', () => {
       const small = Buffer.from('a small body, kept as a row of the store');
       await s3.send(new PutObjectCommand({ Bucket: 'lab-durable', Key: 'kept.bin', Body: body }));
       await s3.send(new PutObjectCommand({ Bucket: 'lab-durable', Key: 'small.txt', Body: small }));
+      // Assembled from its parts (a file and a store row) under an address of its own; the blob
+      // collection at start-up must keep it and may drop the parts.
+      const parts = [Buffer.alloc(5 * 1024 * 1024, 9).fill(4, 1000, 2000), Buffer.from('end')];
+      const { UploadId } = await s3.send(
+        new CreateMultipartUploadCommand({ Bucket: 'lab-durable', Key: 'parts.bin' }),
+      );
+      const etags = [];
+      for (const [i, Body] of parts.entries())
+        etags.push(
+          (
+            await s3.send(
+              new UploadPartCommand({
+                Bucket: 'lab-durable',
+                Key: 'parts.bin',
+                UploadId,
+                PartNumber: i + 1,
+                Body,
+              }),
+            )
+          ).ETag,
+        );
+      await s3.send(
+        new CompleteMultipartUploadCommand({
+          Bucket: 'lab-durable',
+          Key: 'parts.bin',
+          UploadId,
+          MultipartUpload: { Parts: etags.map((ETag, i) => ({ ETag, PartNumber: i + 1 })) },
+        }),
+      );
       expect((await own.stop('SIGKILL')).signal).toBe('SIGKILL');
       const again = await serve([], { dataDir: own.dataDir });
       try {
+        const assembled = await client({}, again.endpoint).send(
+          new GetObjectCommand({ Bucket: 'lab-durable', Key: 'parts.bin' }),
+        );
+        expect(Buffer.from(await assembled.Body!.transformToByteArray()).equals(Buffer.concat(parts))).toBe(
+          true,
+        );
         const got = await client({}, again.endpoint).send(
           new GetObjectCommand({ Bucket: 'lab-durable', Key: 'kept.bin' }),
         );

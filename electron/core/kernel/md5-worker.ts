@@ -5,10 +5,10 @@
  * answer, so the second core can take the MD5 while this one does the others and the write.
  *
  * One worker serves every upload (jobs are numbered). Chunks are gathered into batches of
- * BATCH bytes, each handed over without a copy (a transferred buffer): one message per socket
- * chunk cost more in cloning than the MD5 it moved. When more than MAX_AHEAD bytes are waiting
- * there, `update` returns a promise to await, so a fast upload cannot pile a body up in the
- * worker's queue (bounded memory, as for the blob write).
+ * BATCH bytes, each handed over without a copy (a transferred buffer) and handed back once hashed,
+ * to be filled again: one message per socket chunk cost more in cloning than the MD5 it moved.
+ * When more than MAX_AHEAD bytes are waiting there, `update` returns a promise to await, so a fast
+ * upload cannot pile a body up in the worker's queue (bounded memory, as for the blob write).
  */
 import { createHash } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
@@ -16,7 +16,9 @@ import { Worker } from 'node:worker_threads';
 /** Bodies at least this long are worth the copies and messages. */
 export const OFF_THREAD_MD5_FROM = 256 * 1024;
 const BATCH = 256 * 1024;
-const MAX_AHEAD = 8 * 1024 * 1024;
+/** A batch buffer's size: a batch ends with the chunk that reaches BATCH (socket chunks ≤ 64 KiB). */
+const BATCH_BUFFER = BATCH + 64 * 1024;
+const MAX_AHEAD = 4 * 1024 * 1024;
 
 // The worker's whole program; CommonJS, evaluated from this string so it bundles with the rest.
 const PROGRAM = `
@@ -28,7 +30,9 @@ parentPort.on('message', (m) => {
     let h = jobs.get(m.id);
     if (!h) jobs.set(m.id, (h = createHash('md5')));
     h.update(m.chunk);
-    parentPort.postMessage({ id: m.id, done: m.chunk.length });
+    // The buffer goes back to be filled again: dropped here, it would wait for this thread's
+    // garbage collector, which a thread that allocates nothing else seldom runs.
+    parentPort.postMessage({ id: m.id, done: m.chunk.length, buffer: m.chunk.buffer }, [m.chunk.buffer]);
   } else if (m.end) {
     const h = jobs.get(m.id) ?? createHash('md5');
     jobs.delete(m.id);
@@ -50,6 +54,8 @@ let worker: Worker | undefined;
 let failed: Error | undefined;
 let nextId = 1;
 const pending = new Map<number, Pending>();
+/** Batch buffers back from the worker, to fill again (at most what MAX_AHEAD keeps in flight). */
+const spare: Buffer[] = [];
 
 function start(): Worker | undefined {
   if (worker || failed) return worker;
@@ -60,7 +66,9 @@ function start(): Worker | undefined {
     return undefined;
   }
   worker.unref();
-  worker.on('message', (m: { id: number; done?: number; digest?: string }) => {
+  worker.on('message', (m: { id: number; done?: number; digest?: string; buffer?: ArrayBuffer }) => {
+    if (m.buffer?.byteLength === BATCH_BUFFER && spare.length < MAX_AHEAD / BATCH + 2)
+      spare.push(Buffer.from(m.buffer));
     const job = pending.get(m.id);
     if (!job) return;
     if (m.done !== undefined) {
@@ -108,7 +116,11 @@ export function md5Job(): Md5Job {
   let batch: Uint8Array[] = [];
   let batched = 0;
   const send = (): void => {
-    const out = Buffer.allocUnsafeSlow(batched); // its own ArrayBuffer: transferable
+    // Its own ArrayBuffer (transferable), reused when the worker sends it back.
+    const out =
+      batched <= BATCH_BUFFER
+        ? (spare.pop() ?? Buffer.allocUnsafeSlow(BATCH_BUFFER))
+        : Buffer.allocUnsafeSlow(batched);
     let at = 0;
     for (const c of batch) {
       out.set(c, at);
@@ -117,7 +129,7 @@ export function md5Job(): Md5Job {
     job.ahead += batched;
     batch = [];
     batched = 0;
-    w.postMessage({ id, chunk: out }, [out.buffer]);
+    w.postMessage({ id, chunk: out.subarray(0, at) }, [out.buffer as ArrayBuffer]);
   };
   return {
     update(chunk) {

@@ -253,13 +253,6 @@ function objectChecksum(
   };
 }
 
-async function* concatenate(rt: S3Runtime, parts: PartRow[]): AsyncGenerator<Uint8Array> {
-  for (const part of parts) {
-    if (part.size === 0) continue;
-    for await (const chunk of rt.read(part.blob)) yield chunk as Buffer;
-  }
-}
-
 export async function completeMultipartUpload(
   ctx: OperationContext,
   input: S3.CompleteMultipartUploadRequest,
@@ -295,7 +288,7 @@ export async function completeMultipartUpload(
       .digest('hex') + `-${parts.length}`;
   const rt = s3Runtime(ctx.cloud);
   const plan = uploadChecksum(upload);
-  const body = await rt.put(concatenate(rt, parts));
+  const body = await rt.assemble(parts);
   const checksum = objectChecksum(plan, parts);
   const { written, partBlobs } = await ctx.cloud.store
     .write((tx) => {
