@@ -7,7 +7,7 @@
 import type * as S3 from '@aws-sdk/client-s3';
 import { createHash, randomBytes } from 'node:crypto';
 import type { OperationContext } from '../../service';
-import { s3Runtime, type BodySource, type S3Runtime, type StoredBody } from './bodies';
+import { s3Runtime, type BodySource, type StoredBody } from './bodies';
 import { findBucket, owner } from './buckets';
 import { errors } from './errors';
 import { checkCopyConditions, parseCopySource } from './copy';
