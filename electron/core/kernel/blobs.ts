@@ -132,6 +132,7 @@ export class BlobStore {
     const hasher = hashedBy ? undefined : createHash('sha256');
     let size = 0;
     const file = await fsp.open(tmp, 'w');
+    let writing: Promise<void> = Promise.resolve();
     try {
       const chunks = (async function* () {
         yield* head;
@@ -143,17 +144,19 @@ export class BlobStore {
       })();
       // Socket chunks are ~64 KiB: gather them into writes of a MiB or more, so a large body
       // costs a few dozen trips through the thread pool rather than thousands.
+      // One batch is written while the next one gathers: waiting for each write before reading
+      // on left the socket, and so the client, idle for every write (two batches held at most).
       let batch: Uint8Array[] = [];
       let batched = 0;
-      const flush = async () => {
-        const data = batch.length === 1 ? batch[0]! : Buffer.concat(batch);
+      const flush = (): Promise<void> => {
+        const data = batch;
+        const length = batched;
         batch = [];
         batched = 0;
-        let offset = 0;
-        while (offset < data.length) {
-          const { bytesWritten } = await file.write(data, offset, data.length - offset);
-          offset += bytesWritten;
-        }
+        const previous = writing;
+        writing = previous.then(() => writeAllAsync(file, data, length));
+        writing.catch(() => undefined); // awaited by the next flush or the end, not left unhandled
+        return previous;
       };
       for await (const chunk of chunks) {
         hasher?.update(chunk);
@@ -162,11 +165,13 @@ export class BlobStore {
         batched += chunk.length;
         if (batched >= WRITE_BATCH) await flush();
       }
-      if (batched > 0) await flush();
+      if (batched > 0) void flush();
+      await writing;
       // Written to the OS is enough to survive the process dying; the 'always' policy also
       // waits for the disk (see journal.ts).
       if (this.sync === 'always') await file.datasync();
     } catch (e) {
+      await writing.catch(() => undefined);
       await file.close();
       await fsp.rm(tmp, { force: true });
       throw e;
@@ -203,31 +208,44 @@ export class BlobStore {
     await this.ensureDir(tmpDir);
     const tmp = join(tmpDir, `${Date.now()}-${randomBytes(6).toString('hex')}`);
     const file = await fsp.open(tmp, 'w');
-    try {
-      const write = async (data: Uint8Array) => {
+    // Two buffers: the next read runs while the last one's bytes are written.
+    const buffers: Buffer[] = [];
+    let writing: Promise<void> = Promise.resolve();
+    const write = (data: Uint8Array): Promise<void> => {
+      const previous = writing;
+      writing = previous.then(async () => {
         for (let at = 0; at < data.length;) at += (await file.write(data, at, data.length - at)).bytesWritten;
-        size += data.length;
-      };
-      let buffer: Buffer | undefined;
+      });
+      writing.catch(() => undefined); // awaited below, not left unhandled
+      size += data.length;
+      return previous;
+    };
+    try {
+      let turn = 0;
       for (const piece of pieces) {
         if (typeof piece !== 'string') {
           await write(piece);
           continue;
         }
-        buffer ??= Buffer.allocUnsafeSlow(COPY_BUFFER);
         const source = await fsp.open(this.path(piece), 'r');
         try {
           for (;;) {
+            // Free: the last write() waited for the write of this buffer's previous bytes. The
+            // turn passes only with bytes written, so an empty read at a piece's end keeps it.
+            const buffer = (buffers[turn % 2] ??= Buffer.allocUnsafeSlow(COPY_BUFFER));
             const { bytesRead } = await source.read(buffer, 0, buffer.length, null);
             if (bytesRead === 0) break;
             await write(buffer.subarray(0, bytesRead));
+            turn++;
           }
         } finally {
           await source.close();
         }
       }
+      await writing;
       if (this.sync === 'always') await file.datasync();
     } catch (e) {
+      await writing.catch(() => undefined);
       await file.close();
       await fsp.rm(tmp, { force: true });
       throw e;
@@ -331,4 +349,12 @@ function writeAllSync(fd: number, chunks: Uint8Array[], size: number): void {
       }
     }
   }
+}
+
+/** Write gathered chunks with one writev (no gathering copy); what a short write left, after. */
+async function writeAllAsync(file: fsp.FileHandle, chunks: Uint8Array[], length: number): Promise<void> {
+  const { bytesWritten } = await file.writev(chunks);
+  if (bytesWritten === length) return;
+  const rest = Buffer.concat(chunks).subarray(bytesWritten);
+  for (let at = 0; at < rest.length;) at += (await file.write(rest, at, rest.length - at)).bytesWritten;
 }
