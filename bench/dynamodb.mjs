@@ -30,6 +30,7 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { spawn } from 'node:child_process';
+import http from 'node:http';
 import { readdirSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -307,6 +308,53 @@ function operations(ddb) {
 const readKey = (i) => (i < HOT ? ['hot', i] : [`own/${pad(i)}`, i]);
 
 /** The server's own share of a Query or Scan: a signed fetch, the JSON only scanned. */
+/**
+ * The light client: each page's request is signed once and then replayed (SigV4 allows it within
+ * its 15 minutes, and reads are idempotent), over one keep-alive connection per target, with the
+ * answer kept as bytes — only `"Count":` is looked up, and the JSON is parsed only when a
+ * `LastEvaluatedKey` asks for another page. So the figure is the server's time plus a socket
+ * round trip, as the foundation's light client measures it.
+ */
+const replays = new Map(); // endpoint + body -> signed headers
+const lightAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+
+async function replayCall(endpoint, op, input) {
+  const url = new URL(endpoint);
+  const body = JSON.stringify(input);
+  const id = `${endpoint} ${op} ${body}`;
+  let headers = replays.get(id);
+  if (!headers) {
+    const signed = await signer.sign(
+      new HttpRequest({
+        method: 'POST',
+        hostname: url.hostname,
+        port: Number(url.port),
+        path: '/',
+        headers: {
+          host: url.host,
+          'content-type': 'application/x-amz-json-1.0',
+          'x-amz-target': `DynamoDB_20120810.${op}`,
+        },
+        body,
+      }),
+    );
+    replays.set(id, (headers = signed.headers));
+  }
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: url.hostname, port: url.port, method: 'POST', path: '/', headers, agent: lightAgent },
+      (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode, bytes: Buffer.concat(chunks) }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 async function rawRead(endpoint, op, expected) {
   const input =
     op === 'Query'
@@ -319,10 +367,14 @@ async function rawRead(endpoint, op, expected) {
   let got = 0;
   let start;
   do {
-    const page = await rawCall(endpoint, op, start ? { ...input, ExclusiveStartKey: start } : input);
-    check(page.ok, `${op}: HTTP ${page.status} ${page.text.slice(0, 300)}`);
-    got += Number(/"Count":(\d+)/.exec(page.text)?.[1] ?? 0);
-    start = page.text.includes('"LastEvaluatedKey"') ? JSON.parse(page.text).LastEvaluatedKey : undefined;
+    const page = await replayCall(endpoint, op, start ? { ...input, ExclusiveStartKey: start } : input);
+    check(page.status === 200, `${op}: HTTP ${page.status} ${page.bytes.toString('utf8', 0, 300)}`);
+    const at = page.bytes.indexOf('"Count":');
+    check(at >= 0, `${op}: no Count in the answer`);
+    got += Number(/^"Count":(\d+)/.exec(page.bytes.toString('latin1', at, at + 24))?.[1] ?? NaN);
+    start = page.bytes.includes('"LastEvaluatedKey"')
+      ? JSON.parse(page.bytes.toString('utf8')).LastEvaluatedKey
+      : undefined;
   } while (start);
   check(got === expected, `${op}: ${got} items, expected ${expected}`);
 }
@@ -615,7 +667,7 @@ async function run(
   }
 
   // ---- the server's own cost of a Query and a Scan (light client, no SDK parsing) ---------------
-  log('## Query and Scan by a light client (signed fetch, the JSON not parsed)');
+  log('## Query and Scan by a light client (one signed request replayed, the JSON not parsed)');
   const light = {};
   for (const t of SERVERS.filter((x) => !broken[x])) {
     for (const [op, count, expected] of [
