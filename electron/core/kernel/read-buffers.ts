@@ -1,5 +1,6 @@
 /**
- * Reusable buffers for bodies read whole to be written to a socket (S3 GetObject of up to a MiB).
+ * Reusable buffers for bodies made whole to be written to a socket: S3 GetObject bodies of up to a
+ * MiB read from the blob store, DynamoDB Query and Scan pages encoded by the json codec.
  * A fresh MiB per read costs more than the read: the new memory's page faults, and garbage
  * collections that V8 starts because so much memory outside its heap came and went (about 1 ms of
  * a 1 MiB GetObject's 3). Here a read borrows a slab; the HTTP adapter gives it back once the
@@ -48,4 +49,18 @@ export function releaseAfterWrite(body: Uint8Array): void {
   const list = free.get(c) ?? [];
   if (list.length < KEEP) list.push(slab);
   free.set(c, list);
+}
+
+/**
+ * The first `length` bytes of a borrowed buffer, still borrowed (the same slab goes back when
+ * this view is released); of any other buffer, a plain subarray.
+ */
+export function shrink(body: Buffer, length: number): Buffer {
+  const view = body.subarray(0, length);
+  const slab = lent.get(body);
+  if (slab) {
+    lent.delete(body);
+    lent.set(view, slab);
+  }
+  return view;
 }

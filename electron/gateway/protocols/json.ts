@@ -4,6 +4,7 @@
  * JsonShapes also serves rest-json bodies.
  */
 import { crc32 } from 'node:zlib';
+import { borrow, releaseAfterWrite, shrink } from '../../core/kernel/read-buffers';
 import { AwsError } from '../../core/kernel/errors';
 import type { GatewayRequest, WireResponse } from '../http';
 import type { OperationModel, ServiceModel, Shape } from '../model';
@@ -235,7 +236,9 @@ function utf8(pieces: string[]): Buffer {
   for (const p of pieces) units += p.length;
   // JSON is mostly ASCII, a byte a code unit: room for that and some more; sized exactly (a
   // code unit is up to 3 bytes) only when the rest might not fit.
-  let buf = Buffer.allocUnsafe(units + (units >> 3) + 16);
+  // Borrowed (kernel/read-buffers.ts): a page answer of a few hundred KB would otherwise be
+  // fresh memory every call, and V8 collects often when that much comes and goes outside its heap.
+  let buf = borrow(units + (units >> 3) + 16);
   let at = 0;
   let exact = false;
   for (let i = 0; i < pieces.length; i++) {
@@ -244,15 +247,16 @@ function utf8(pieces: string[]): Buffer {
       let need = at;
       for (let j = i; j < pieces.length; j++) need += Buffer.byteLength(pieces[j]!, 'utf8');
       if (need > buf.length) {
-        const bigger = Buffer.allocUnsafe(need);
+        const bigger = borrow(need);
         buf.copy(bigger, 0, 0, at);
+        releaseAfterWrite(buf); // copied out, and nothing else has it
         buf = bigger;
       }
       exact = true;
     }
     at += buf.write(p, at, 'utf8');
   }
-  return buf.subarray(0, at);
+  return shrink(buf, at);
 }
 
 function plainJson(value: unknown): unknown {

@@ -8,6 +8,7 @@ import {
   POOLED_FROM,
   POOLED_UP_TO,
   releaseAfterWrite,
+  shrink,
 } from '../../../electron/core/kernel/read-buffers';
 
 const sameMemory = (a: Uint8Array, b: Uint8Array) => a.buffer === b.buffer;
@@ -39,6 +40,19 @@ describe('read buffers', () => {
     const z = borrow(POOLED_FROM * 2);
     expect(sameMemory(x, y)).toBe(true);
     expect(sameMemory(y, z)).toBe(false);
+  });
+
+  it('a shrunk view keeps the loan: the slab comes back through it, not through the wider one', () => {
+    const wide = borrow(POOLED_UP_TO);
+    const narrow = shrink(wide, 1000);
+    expect(narrow.length).toBe(1000);
+    expect(sameMemory(narrow, wide)).toBe(true);
+    releaseAfterWrite(wide); // no longer the loan's name: ignored
+    expect(sameMemory(borrow(POOLED_UP_TO), wide)).toBe(false);
+    releaseAfterWrite(narrow);
+    expect(sameMemory(borrow(POOLED_UP_TO), wide)).toBe(true);
+    const own = Buffer.alloc(10);
+    expect(shrink(own, 4).length).toBe(4);
   });
 
   it('allocates outside the pooled range as usual', () => {
