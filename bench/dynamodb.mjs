@@ -144,10 +144,9 @@ function client(endpoint) {
 
 const signer = new SignatureV4({ service: 'dynamodb', region: 'us-east-1', credentials, sha256: Sha256 });
 
-/** One signed DynamoDB JSON call by fetch, the answer kept as text (never parsed by the SDK). */
-async function rawCall(endpoint, op, input) {
+/** The signed headers of a DynamoDB JSON call `op` with `body`. */
+async function signedHeaders(endpoint, op, body) {
   const url = new URL(endpoint);
-  const body = JSON.stringify(input);
   const signed = await signer.sign(
     new HttpRequest({
       method: 'POST',
@@ -162,7 +161,14 @@ async function rawCall(endpoint, op, input) {
       body,
     }),
   );
-  const res = await fetch(`${endpoint}/`, { method: 'POST', headers: signed.headers, body });
+  return signed.headers;
+}
+
+/** One signed DynamoDB JSON call by fetch, the answer kept as text (never parsed by the SDK). */
+async function rawCall(endpoint, op, input) {
+  const body = JSON.stringify(input);
+  const headers = await signedHeaders(endpoint, op, body);
+  const res = await fetch(`${endpoint}/`, { method: 'POST', headers, body });
   return { ok: res.ok, status: res.status, text: await res.text() };
 }
 
@@ -323,23 +329,7 @@ async function replayCall(endpoint, op, input) {
   const body = JSON.stringify(input);
   const id = `${endpoint} ${op} ${body}`;
   let headers = replays.get(id);
-  if (!headers) {
-    const signed = await signer.sign(
-      new HttpRequest({
-        method: 'POST',
-        hostname: url.hostname,
-        port: Number(url.port),
-        path: '/',
-        headers: {
-          host: url.host,
-          'content-type': 'application/x-amz-json-1.0',
-          'x-amz-target': `DynamoDB_20120810.${op}`,
-        },
-        body,
-      }),
-    );
-    replays.set(id, (headers = signed.headers));
-  }
+  if (!headers) replays.set(id, (headers = await signedHeaders(endpoint, op, body)));
   return new Promise((resolve, reject) => {
     const req = http.request(
       { host: url.hostname, port: url.port, method: 'POST', path: '/', headers, agent: lightAgent },

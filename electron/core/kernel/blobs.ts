@@ -126,14 +126,9 @@ export class BlobStore {
     rest: AsyncIterator<Uint8Array>,
     hashedBy?: SourceHash,
   ): Promise<BlobInfo> {
-    const tmpDir = join(this.dir, 'tmp');
-    await this.ensureDir(tmpDir);
-    const tmp = join(tmpDir, `${Date.now()}-${randomBytes(6).toString('hex')}`);
     const hasher = hashedBy ? undefined : createHash('sha256');
     let size = 0;
-    const file = await fsp.open(tmp, 'w');
-    let writing: Promise<void> = Promise.resolve();
-    try {
+    const tmp = await this.writeTemp(async (write) => {
       const chunks = (async function* () {
         yield* head;
         for (;;) {
@@ -142,30 +137,96 @@ export class BlobStore {
           yield next.value;
         }
       })();
-      // Socket chunks are ~64 KiB: gather them into writes of a MiB or more, so a large body
-      // costs a few dozen trips through the thread pool rather than thousands.
-      // One batch is written while the next one gathers: waiting for each write before reading
-      // on left the socket, and so the client, idle for every write (two batches held at most).
+      // Socket chunks are ~64 KiB: gathered into writes of a MiB or more, so a large body costs
+      // a few dozen trips through the thread pool rather than thousands.
       let batch: Uint8Array[] = [];
       let batched = 0;
-      const flush = (): Promise<void> => {
-        const data = batch;
-        const length = batched;
-        batch = [];
-        batched = 0;
-        const previous = writing;
-        writing = previous.then(() => writeAllAsync(file, data, length));
-        writing.catch(() => undefined); // awaited by the next flush or the end, not left unhandled
-        return previous;
-      };
       for await (const chunk of chunks) {
         hasher?.update(chunk);
         size += chunk.length;
         batch.push(chunk);
         batched += chunk.length;
-        if (batched >= WRITE_BATCH) await flush();
+        if (batched >= WRITE_BATCH) {
+          const full = batch;
+          const length = batched;
+          batch = [];
+          batched = 0;
+          await write(full, length);
+        }
       }
-      if (batched > 0) void flush();
+      if (batched > 0) void write(batch, batched);
+    });
+    const hash = hasher ? hasher.digest('hex') : hashedBy!();
+    await this.commit(tmp, hash);
+    return { hash, size };
+  }
+
+  /**
+   * Store the concatenation of `pieces` (blobs to copy, by hash, or bytes) under `address`, an
+   * address the caller chose: S3 names an object assembled from uploaded parts after its parts
+   * (see S3's bodies.ts assemble), so a GiB is copied once and not hashed again. Copied in large
+   * reads and writes through two buffers, not a stream.
+   */
+  async putConcat(address: string, pieces: Array<string | Uint8Array>): Promise<BlobInfo> {
+    let size = 0;
+    if (existsSync(this.path(address))) {
+      for (const piece of pieces)
+        size += typeof piece === 'string' ? (await fsp.stat(this.path(piece))).size : piece.length;
+      return { hash: address, size };
+    }
+    const tmp = await this.writeTemp(async (write) => {
+      // Two buffers: the next read runs while the last one's bytes are written.
+      const buffers: Buffer[] = [];
+      let turn = 0;
+      for (const piece of pieces) {
+        if (typeof piece !== 'string') {
+          size += piece.length;
+          await write([piece], piece.length);
+          continue;
+        }
+        const source = await fsp.open(this.path(piece), 'r');
+        try {
+          for (;;) {
+            // Free: the last write() waited for the write of this buffer's previous bytes. The
+            // turn passes only with bytes written, so an empty read at a piece's end keeps it.
+            const buffer = (buffers[turn % 2] ??= Buffer.allocUnsafeSlow(COPY_BUFFER));
+            const { bytesRead } = await source.read(buffer, 0, buffer.length, null);
+            if (bytesRead === 0) break;
+            size += bytesRead;
+            await write([buffer.subarray(0, bytesRead)], bytesRead);
+            turn++;
+          }
+        } finally {
+          await source.close();
+        }
+      }
+    });
+    await this.commit(tmp, address);
+    return { hash: address, size };
+  }
+
+  /**
+   * Write a temporary file through `fill`, which hands it chunks with `write`. One write runs
+   * while the caller gathers or reads the next: `write` resolves once the write before it is done
+   * (so a caller holds two batches at most, and may reuse the buffers of the one before). On any
+   * failure the file is removed. Resolves with its path once written (and synced under 'always').
+   */
+  private async writeTemp(
+    fill: (write: (chunks: Uint8Array[], length: number) => Promise<void>) => Promise<void>,
+  ): Promise<string> {
+    const tmpDir = join(this.dir, 'tmp');
+    await this.ensureDir(tmpDir);
+    const tmp = join(tmpDir, `${Date.now()}-${randomBytes(6).toString('hex')}`);
+    const file = await fsp.open(tmp, 'w');
+    let writing: Promise<void> = Promise.resolve();
+    const write = (chunks: Uint8Array[], length: number): Promise<void> => {
+      const previous = writing;
+      writing = previous.then(() => writeAllAsync(file, chunks, length));
+      writing.catch(() => undefined); // awaited by the next write or below, not left unhandled
+      return previous;
+    };
+    try {
+      await fill(write);
       await writing;
       // Written to the OS is enough to survive the process dying; the 'always' policy also
       // waits for the disk (see journal.ts).
@@ -177,85 +238,20 @@ export class BlobStore {
       throw e;
     }
     await file.close();
-    const hash = hasher ? hasher.digest('hex') : hashedBy!();
+    return tmp;
+  }
+
+  /** Move a written temporary file to its address, or drop it if the address has those bytes. */
+  private async commit(tmp: string, hash: string): Promise<void> {
     const target = this.path(hash);
     if (existsSync(target)) {
       await fsp.rm(tmp, { force: true });
-    } else {
-      const shard = join(this.dir, hash.slice(0, 2));
-      await this.ensureDir(shard);
-      await fsp.rename(tmp, target);
-      if (this.sync === 'always') await syncDir(shard);
+      return;
     }
-    return { hash, size };
-  }
-
-  /**
-   * Store the concatenation of `pieces` (blobs to copy, by hash, or bytes) under `address`, an
-   * address the caller chose: S3 names an object assembled from uploaded parts after its parts
-   * (see S3's bodies.ts assemble), so a GiB is copied once and not hashed again. Copied in large
-   * reads and writes through one buffer, not a stream.
-   */
-  async putConcat(address: string, pieces: Array<string | Uint8Array>): Promise<BlobInfo> {
-    const target = this.path(address);
-    let size = 0;
-    if (existsSync(target)) {
-      for (const piece of pieces)
-        size += typeof piece === 'string' ? (await fsp.stat(this.path(piece))).size : piece.length;
-      return { hash: address, size };
-    }
-    const tmpDir = join(this.dir, 'tmp');
-    await this.ensureDir(tmpDir);
-    const tmp = join(tmpDir, `${Date.now()}-${randomBytes(6).toString('hex')}`);
-    const file = await fsp.open(tmp, 'w');
-    // Two buffers: the next read runs while the last one's bytes are written.
-    const buffers: Buffer[] = [];
-    let writing: Promise<void> = Promise.resolve();
-    const write = (data: Uint8Array): Promise<void> => {
-      const previous = writing;
-      writing = previous.then(async () => {
-        for (let at = 0; at < data.length;) at += (await file.write(data, at, data.length - at)).bytesWritten;
-      });
-      writing.catch(() => undefined); // awaited below, not left unhandled
-      size += data.length;
-      return previous;
-    };
-    try {
-      let turn = 0;
-      for (const piece of pieces) {
-        if (typeof piece !== 'string') {
-          await write(piece);
-          continue;
-        }
-        const source = await fsp.open(this.path(piece), 'r');
-        try {
-          for (;;) {
-            // Free: the last write() waited for the write of this buffer's previous bytes. The
-            // turn passes only with bytes written, so an empty read at a piece's end keeps it.
-            const buffer = (buffers[turn % 2] ??= Buffer.allocUnsafeSlow(COPY_BUFFER));
-            const { bytesRead } = await source.read(buffer, 0, buffer.length, null);
-            if (bytesRead === 0) break;
-            await write(buffer.subarray(0, bytesRead));
-            turn++;
-          }
-        } finally {
-          await source.close();
-        }
-      }
-      await writing;
-      if (this.sync === 'always') await file.datasync();
-    } catch (e) {
-      await writing.catch(() => undefined);
-      await file.close();
-      await fsp.rm(tmp, { force: true });
-      throw e;
-    }
-    await file.close();
-    const shard = join(this.dir, address.slice(0, 2));
+    const shard = join(this.dir, hash.slice(0, 2));
     await this.ensureDir(shard);
     await fsp.rename(tmp, target);
     if (this.sync === 'always') await syncDir(shard);
-    return { hash: address, size };
   }
 
   has(hash: string): boolean {
