@@ -21,7 +21,8 @@ export interface Routed {
 export class ServiceRouter {
   private readonly bySigningName = new Map<string, ServiceDefinition>();
   private readonly byPrefix = new Map<string, ServiceDefinition>();
-  private byTarget: Map<string, ServiceDefinition> | null = null;
+  private readonly byTarget = new Map<string, ServiceDefinition>();
+  private allTargetsKnown = false;
 
   constructor(
     private readonly services: ServiceDefinition[],
@@ -44,7 +45,7 @@ export class ServiceRouter {
 
     const target = req.headers['x-amz-target'];
     if (target) {
-      const service = this.targets().get(target.slice(0, Math.max(0, target.lastIndexOf('.'))));
+      const service = this.byTargetPrefix(target.slice(0, Math.max(0, target.lastIndexOf('.'))));
       if (service) return { service, region };
     }
     const signingName = scope?.service ?? (auth.kind === 'malformed' ? auth.credential?.service : undefined);
@@ -60,15 +61,27 @@ export class ServiceRouter {
     return routed;
   }
 
-  private targets(): Map<string, ServiceDefinition> {
-    if (!this.byTarget) {
-      this.byTarget = new Map();
-      for (const s of this.services) {
-        const model = this.models.get(s.model);
-        if (model.metadata.targetPrefix) this.byTarget.set(model.metadata.targetPrefix, s);
-      }
-    }
-    return this.byTarget;
+  /**
+   * The service whose model has this X-Amz-Target prefix (`DynamoDB_20120810`). Models are read
+   * on first use, and EC2's alone takes 20 ms to parse: the models whose API version is the
+   * prefix's date (`dynamodb-2012-08-10`) are looked at first, every model only if none has it.
+   */
+  private byTargetPrefix(prefix: string): ServiceDefinition | undefined {
+    const known = this.byTarget.get(prefix);
+    if (known || this.allTargetsKnown) return known;
+    const date = /_(\d{4})(\d{2})(\d{2})$/.exec(prefix);
+    const version = date ? `-${date[1]}-${date[2]}-${date[3]}` : undefined;
+    const first = version ? this.services.filter((s) => s.model.endsWith(version)) : [];
+    for (const s of first) this.learnTarget(s);
+    if (this.byTarget.has(prefix)) return this.byTarget.get(prefix);
+    for (const s of this.services) this.learnTarget(s);
+    this.allTargetsKnown = true;
+    return this.byTarget.get(prefix);
+  }
+
+  private learnTarget(service: ServiceDefinition): void {
+    const prefix = this.models.get(service.model).metadata.targetPrefix;
+    if (prefix && !this.byTarget.has(prefix)) this.byTarget.set(prefix, service);
   }
 
   private fromHost(hostHeader: string): HostInfo {
