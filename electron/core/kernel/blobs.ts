@@ -16,6 +16,7 @@ import {
   promises as fsp,
   readSync,
   renameSync,
+  writeSync,
   writevSync,
   type ReadStream,
 } from 'node:fs';
@@ -327,24 +328,12 @@ export class BlobStore {
   }
 }
 
-/** writev until every byte is written (a regular file may take less than asked). */
-function writeAllSync(fd: number, chunks: Uint8Array[], size: number): void {
-  let left = chunks.filter((c) => c.length > 0);
-  let written = 0;
-  while (written < size && left.length > 0) {
-    let n = writevSync(fd, left);
-    written += n;
-    while (n > 0 && left.length > 0) {
-      const first = left[0]!;
-      if (n >= first.length) {
-        n -= first.length;
-        left = left.slice(1);
-      } else {
-        left = [first.subarray(n), ...left.slice(1)];
-        n = 0;
-      }
-    }
-  }
+/** Write chunks with one writev (no gathering copy); what a short write left, after. */
+function writeAllSync(fd: number, chunks: Uint8Array[], length: number): void {
+  const written = writevSync(fd, chunks);
+  if (written === length) return;
+  const rest = Buffer.concat(chunks).subarray(written);
+  for (let at = 0; at < rest.length;) at += writeSync(fd, rest, at, rest.length - at);
 }
 
 /** Write gathered chunks with one writev (no gathering copy); what a short write left, after. */

@@ -133,6 +133,14 @@ export class S3Runtime implements ServiceRuntime {
       checksumRequested: plan.algorithm !== undefined,
       checksumVerified: plan.source !== 'none',
     });
+    // A small body is a row of the store: in its own acknowledged write, or in the caller's
+    // transaction with the row that refers to it (PutOptions.deferRow, keepBody).
+    const kept = async (hash: string, data: Buffer): Promise<StoredBody> => {
+      const body = described(hash, data.length);
+      if (options.deferRow) return { ...body, row: data };
+      await this.cloud.store.write((tx) => keepBody(tx, { ...body, row: data }));
+      return body;
+    };
     const blobs = this.cloud.store.blobs;
     if (blobs && source instanceof Uint8Array) {
       // Bytes at hand (a small upload the gateway read whole, an in-process caller): one pass,
@@ -142,20 +150,13 @@ export class S3Runtime implements ServiceRuntime {
       md5.update(data);
       sums.update(data);
       const expected = wire?.payloadSha256;
-      const small = data.length <= INLINE_BODY_LIMIT;
-      const sha = small || expected !== undefined ? sha256Hex(data) : undefined;
+      const sha = createHash('sha256').update(data).digest('hex');
       if (expected !== undefined && sha !== expected)
-        throw checksumErrors.contentSha256Mismatch(expected, sha!);
+        throw checksumErrors.contentSha256Mismatch(expected, sha);
       finish();
-      if (!small) {
-        const { hash, size } = await blobs.put(data);
-        return described(hash, size);
-      }
-      if (options.deferRow) return { ...described(sha!, data.length), row: data };
-      await this.cloud.store.write((tx) =>
-        tx.run('INSERT OR IGNORE INTO s3_bodies (hash, data) VALUES (?, ?)', [sha!, data]),
-      );
-      return described(sha!, data.length);
+      if (data.length <= INLINE_BODY_LIMIT) return kept(sha, data);
+      const { hash, size } = await blobs.put(data, () => sha);
+      return described(hash, size);
     }
     const chunks = toChunks(source);
     if (blobs) {
@@ -221,13 +222,7 @@ export class S3Runtime implements ServiceRuntime {
         head.push(next.value);
         headSize += next.value.length;
       }
-      const data = Buffer.concat(head);
-      const hash = shaHex;
-      if (options.deferRow) return { ...described(hash, data.length), row: data };
-      await this.cloud.store.write((tx) =>
-        tx.run('INSERT OR IGNORE INTO s3_bodies (hash, data) VALUES (?, ?)', [hash, data]),
-      );
-      return described(hash, data.length);
+      return kept(shaHex, Buffer.concat(head));
     }
     const sha = createHash('sha256');
     const parts: Buffer[] = [];
@@ -339,10 +334,6 @@ async function* toChunks(source: BodySource): AsyncGenerator<Uint8Array> {
   for await (const chunk of source as AsyncIterable<Uint8Array | string>) {
     yield typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
   }
-}
-
-function sha256Hex(data: Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
 }
 
 export function s3Runtime(cloud: Cloud): S3Runtime {
