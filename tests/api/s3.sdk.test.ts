@@ -19,6 +19,7 @@ import {
   ListBucketsCommand,
   ListMultipartUploadsCommand,
   ListObjectsCommand,
+  ListObjectVersionsCommand,
   ListObjectsV2Command,
   ListPartsCommand,
   PutObjectCommand,
@@ -540,6 +541,28 @@ describe('listing', () => {
     expect(out.EncodingType).toBe('url');
     expect(out.Contents!.map((c) => c.Key)).toEqual(['d%20e%2Bf.txt']);
     expect(out.Prefix).toBe('d%20');
+  });
+
+  it('a Prefix with characters beyond the BMP lists what starts with it, versions too', async () => {
+    const s3 = client();
+    const Bucket = 'lab-listing-astral';
+    await s3.send(new CreateBucketCommand({ Bucket }));
+    const emoji = ['photos/😀/1.jpg', 'photos/😀/2.jpg', 'photos/😀x.jpg'];
+    for (const Key of [...emoji, 'photos/😁.jpg', 'photos0.jpg', 'photos/é.jpg'])
+      await s3.send(new PutObjectCommand({ Bucket, Key, Body: Key }));
+    const out = await s3.send(new ListObjectsV2Command({ Bucket, Prefix: 'photos/😀' }));
+    expect(out.Contents!.map((c) => c.Key)).toEqual(emoji);
+    const rolled = await s3.send(new ListObjectsV2Command({ Bucket, Prefix: 'photos/😀', Delimiter: '/' }));
+    expect(rolled.CommonPrefixes).toEqual([{ Prefix: 'photos/😀/' }]);
+    expect(rolled.Contents!.map((c) => c.Key)).toEqual(['photos/😀x.jpg']);
+    const versions = await s3.send(new ListObjectVersionsCommand({ Bucket, Prefix: 'photos/😀' }));
+    expect(versions.Versions!.map((v) => v.Key)).toEqual(emoji);
+    const all = await s3.send(new ListObjectsV2Command({ Bucket, Prefix: 'photos/' }));
+    expect(all.Contents!.map((c) => c.Key)).toEqual(
+      [...emoji, 'photos/é.jpg', 'photos/😁.jpg'].sort((a, b) =>
+        Buffer.compare(Buffer.from(a), Buffer.from(b)),
+      ),
+    );
   });
 
   it('ListObjects (v1) pages with Marker and NextMarker', async () => {

@@ -5,6 +5,7 @@
 import type * as LOGS from '@aws-sdk/client-cloudwatch-logs';
 import type { Empty } from '../../../contract/aws-api';
 import { AwsError } from '../../kernel/errors';
+import { startsWith } from '../../kernel/sql-prefix';
 import type { Tx } from '../../kernel/store';
 import type { OperationContext } from '../../service';
 import {
@@ -218,8 +219,9 @@ export function describeLogGroups(
   const params: (string | number)[] = [ctx.principal.accountId, ctx.region.code, after];
   let where = 'account_id = ? AND region = ? AND name > ?';
   if (input.logGroupNamePrefix !== undefined) {
-    where += ' AND substr(name, 1, ?) = ?';
-    params.push(input.logGroupNamePrefix.length, input.logGroupNamePrefix);
+    const under = startsWith('name', input.logGroupNamePrefix);
+    where += ` AND ${under.sql}`;
+    params.push(...under.params);
   }
   if (input.logGroupNamePattern) {
     where += ' AND instr(lower(name), lower(?)) > 0';

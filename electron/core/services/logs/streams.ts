@@ -1,6 +1,7 @@
 /** Log streams: CreateLogStream, DeleteLogStream, DescribeLogStreams. */
 import type * as LOGS from '@aws-sdk/client-cloudwatch-logs';
 import type { Empty } from '../../../contract/aws-api';
+import { startsWith } from '../../kernel/sql-prefix';
 import type { Tx } from '../../kernel/store';
 import type { OperationContext } from '../../service';
 import {
@@ -138,8 +139,9 @@ export function describeLogStreams(
   const params: (string | number | null)[] = [group.id];
   let where = 'group_id = ?';
   if (input.logStreamNamePrefix !== undefined) {
-    where += ' AND substr(name, 1, ?) = ?';
-    params.push(input.logStreamNamePrefix.length, input.logStreamNamePrefix);
+    const under = startsWith('name', input.logStreamNamePrefix);
+    where += ` AND ${under.sql}`;
+    params.push(...under.params);
   }
   // Streams without events sort as if their last event were at 0.
   const timeKey = 'COALESCE(last_event, 0)';

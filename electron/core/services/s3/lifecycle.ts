@@ -6,6 +6,7 @@
  */
 import type * as S3 from '@aws-sdk/client-s3';
 import type { Cloud } from '../../cloud';
+import { startsWith } from '../../kernel/sql-prefix';
 import { readBucketConfig } from './bucket-config';
 import { notifyObjectEvent } from './notifications';
 import { bucketNamed } from './buckets';
@@ -113,10 +114,11 @@ export async function runLifecycle(cloud: Cloud, now: number): Promise<Lifecycle
     await cloud.store.write((tx) => {
       for (const rule of rules) {
         const prefix = rule.Filter?.Prefix ?? rule.Filter?.And?.Prefix ?? rule.Prefix ?? '';
-        const like = [bucket, prefix, prefix.length, prefix];
+        const under = startsWith('key', prefix);
+        const like = [bucket, ...under.params];
         // Current objects: transitions first, then expiration (which may make a delete marker).
         const current = tx.all<ObjectRow>(
-          'SELECT * FROM s3_objects WHERE bucket = ? AND key >= ? AND substr(key, 1, ?) = ?',
+          `SELECT * FROM s3_objects WHERE bucket = ? AND ${under.sql}`,
           like,
         );
         for (const row of current) {
@@ -155,7 +157,7 @@ export async function runLifecycle(cloud: Cloud, now: number): Promise<Lifecycle
                SELECT seq, last_modified FROM s3_versions WHERE bucket = v.bucket AND key = v.key
                UNION ALL SELECT seq, last_modified FROM s3_objects WHERE bucket = v.bucket AND key = v.key
              ) n WHERE n.seq > v.seq) AS became
-             FROM s3_versions v WHERE v.bucket = ? AND v.key >= ? AND substr(v.key, 1, ?) = ?
+             FROM s3_versions v WHERE v.bucket = ? AND ${startsWith('v.key', prefix).sql}
              ORDER BY v.key, v.seq DESC`,
           like,
         );
@@ -200,7 +202,7 @@ export async function runLifecycle(cloud: Cloud, now: number): Promise<Lifecycle
         const abort = rule.AbortIncompleteMultipartUpload?.DaysAfterInitiation;
         if (abort !== undefined) {
           const uploads = tx.all<UploadRow>(
-            'SELECT * FROM s3_uploads WHERE bucket = ? AND key >= ? AND substr(key, 1, ?) = ?',
+            `SELECT * FROM s3_uploads WHERE bucket = ? AND ${under.sql}`,
             like,
           );
           for (const u of uploads) {

@@ -2,6 +2,7 @@
 import type * as S3 from '@aws-sdk/client-s3';
 import type { OperationContext } from '../../service';
 import { findBucket, owner } from './buckets';
+import { prefixEnd, startsWith } from '../../kernel/sql-prefix';
 import { errors } from './errors';
 
 interface ListedRow {
@@ -19,9 +20,6 @@ interface Walk {
   /** The last key or common prefix returned. */
   last?: string;
 }
-
-/** Sorts after every key that starts with `prefix` (U+10FFFF is the largest code point). */
-const pastPrefix = (prefix: string) => `${prefix}\u{10FFFF}`;
 
 /** The common prefix a key rolls up into, if the delimiter occurs after the listing's prefix. */
 export function rollUp(key: string, prefix: string, delimiter: string): string | undefined {
@@ -46,11 +44,19 @@ function walk(
 ): Walk {
   const result: Walk = { contents: [], prefixes: [], truncated: false };
   const batch = maxKeys + 1;
+  // Keys read are in (after, ...) and [from, end): end bounds the prefix, so a listing reads
+  // its prefix's range and no further, however many keys sort after it.
+  const end = prefixEnd(prefix);
   let after = marker;
+  let from = prefix;
   const markerPrefix = rollUp(marker, prefix, delimiter);
-  if (markerPrefix !== undefined && markerPrefix === marker) after = pastPrefix(marker);
+  if (markerPrefix !== undefined && markerPrefix === marker) {
+    const past = prefixEnd(marker);
+    if (past === undefined) return result;
+    from = past;
+  }
   for (;;) {
-    const rows = listedRows(ctx, [bucket, after, prefix, prefix.length, prefix, batch]);
+    const rows = listedRows(ctx, bucket, after, from, end, batch);
     let jumped = false;
     for (const row of rows) {
       const common = rollUp(row.key, prefix, delimiter);
@@ -61,7 +67,10 @@ function walk(
       if (common !== undefined) {
         result.prefixes.push(common);
         result.last = common;
-        after = pastPrefix(common);
+        // Jump over every key the common prefix stands for.
+        const past = prefixEnd(common);
+        if (past === undefined) return result;
+        from = past;
         jumped = true;
         break;
       }
@@ -80,15 +89,20 @@ function walk(
  */
 function listedRows(
   ctx: OperationContext,
-  params: [string, string, string, number, string, number],
+  bucket: string,
+  after: string,
+  from: string,
+  end: string | undefined,
+  batch: number,
 ): ListedRow[] {
+  const below = end === undefined ? '' : 'AND key < ?';
   const page = ctx.cloud.store.get<{ rows: string | null }>(
     // No ORDER BY inside the aggregate: it sorts again (3.8 ms instead of 1.1 for 1,000 keys).
     // The subquery's LIMIT keeps it a co-routine read in key order; the order is checked below.
     `SELECT json_group_array(json_array(key, size, etag, last_modified, storage_class)) AS rows
        FROM (SELECT key, size, etag, last_modified, storage_class FROM s3_objects
-              WHERE bucket = ? AND key > ? AND key >= ? AND substr(key, 1, ?) = ? ORDER BY key LIMIT ?)`,
-    params,
+              WHERE bucket = ? AND key > ? AND key >= ? ${below} ORDER BY key LIMIT ?)`,
+    end === undefined ? [bucket, after, from, batch] : [bucket, after, from, end, batch],
   );
   const tuples = JSON.parse(page?.rows ?? '[]') as Array<[string, number, string, number, string]>;
   // SQLite aggregates rows in the order its subquery yields them. Should a future planner not,
@@ -242,25 +256,15 @@ export function listObjectVersions(
     markerSeq = at.seq;
   }
   const columns = 'key, version_id, seq, size, etag, last_modified, storage_class';
+  const under = startsWith('key', prefix);
   const rows = ctx.cloud.store.all<VersionEntry>(
     `SELECT ${columns}, 0 AS delete_marker FROM s3_objects
-       WHERE bucket = ? AND key >= ? AND key >= ? AND substr(key, 1, ?) = ?
+       WHERE bucket = ? AND key >= ? AND ${under.sql}
      UNION ALL
      SELECT ${columns}, delete_marker FROM s3_versions
-       WHERE bucket = ? AND key >= ? AND key >= ? AND substr(key, 1, ?) = ?
+       WHERE bucket = ? AND key >= ? AND ${under.sql}
      ORDER BY key, seq DESC`,
-    [
-      bucket.name,
-      keyMarker,
-      prefix,
-      prefix.length,
-      prefix,
-      bucket.name,
-      keyMarker,
-      prefix,
-      prefix.length,
-      prefix,
-    ],
+    [bucket.name, keyMarker, ...under.params, bucket.name, keyMarker, ...under.params],
   );
   const versions: S3.ObjectVersion[] = [];
   const markers: S3.DeleteMarkerEntry[] = [];
