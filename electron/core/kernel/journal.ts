@@ -144,17 +144,19 @@ export class Journal {
   append(record: JournalRecord): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
     if (this.closed) return Promise.reject(new WorkspaceError('The journal is closed.'));
-    const payload = Buffer.from(encodeRecord(record), 'utf8');
-    const header = Buffer.allocUnsafe(FRAME_HEADER);
-    header.writeUInt32LE(payload.length, 0);
-    header.writeUInt32LE(crc32(payload), 4);
-    this.bytesSinceCheckpoint += FRAME_HEADER + payload.length;
+    // The frame is built in one buffer: header, then the payload encoded in place behind it.
+    const text = encodeRecord(record);
+    const frame = Buffer.allocUnsafe(FRAME_HEADER + Buffer.byteLength(text, 'utf8'));
+    const length = frame.write(text, FRAME_HEADER, 'utf8');
+    frame.writeUInt32LE(length, 0);
+    frame.writeUInt32LE(crc32(frame.subarray(FRAME_HEADER)), 4);
+    this.bytesSinceCheckpoint += frame.length;
     this.recordsSinceCheckpoint++;
     // With the disk synced in the background, handing the frame to the OS is the whole append:
     // one write(2) on this thread (microseconds) instead of a round trip through the pool.
     if (this.sync === 'interval' && this.file && !this.flushing) {
       try {
-        writeFully(this.file.fd, Buffer.concat([header, payload]));
+        writeFully(this.file.fd, frame);
       } catch (e) {
         this.failure = new WorkspaceError(
           `Writing the journal failed (${(e as Error).message}); Cloud Lab stopped accepting changes so that nothing acknowledged is lost.`,
@@ -165,7 +167,7 @@ export class Journal {
       this.syncSoon();
       return Promise.resolve();
     }
-    this.pending.push(header, payload);
+    this.pending.push(frame);
     return new Promise<void>((resolve, reject) => {
       this.waiters.push({ resolve, reject });
       if (!this.flushing) this.flushing = this.flushLoop();

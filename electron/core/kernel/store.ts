@@ -275,15 +275,16 @@ export class Store {
     };
     let result: T;
     this.inTransaction = true;
-    this.db.run('BEGIN');
+    // Prepared once (db.run would parse the statement again for every transaction).
+    this.prepare('BEGIN').run();
     try {
       result = fn(tx);
       if (result && typeof (result as { then?: unknown }).then === 'function') {
         throw new Error('store.write() needs a synchronous function');
       }
-      this.db.run('COMMIT');
+      this.prepare('COMMIT').run();
     } catch (e) {
-      this.db.run('ROLLBACK');
+      this.prepare('ROLLBACK').run();
       // A rolled-back schema change leaves names read since then wrong.
       this.columnNames = new WeakMap();
       for (const listener of this.rollbackListeners) listener();
