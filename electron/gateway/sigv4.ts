@@ -7,7 +7,7 @@
  * more (after removing dot segments). Different SDKs normalise slightly differently, so the
  * verifier accepts the request if any of those canonical forms matches.
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, hash, timingSafeEqual } from 'node:crypto';
 import type { GatewayRequest } from './http';
 
 export const ALGORITHM = 'AWS4-HMAC-SHA256';
@@ -209,17 +209,24 @@ export function payloadHash(
  * Does the declared payload hash fit the body? 'mismatch' when a hex hash differs from the
  * body's, 'invalid' when the value is neither a hash nor one of the special markers.
  */
-export function checkPayloadHash(req: GatewayRequest, hash: string): 'ok' | 'mismatch' | 'invalid' {
-  if (/^[0-9a-f]{64}$/i.test(hash)) {
+export function checkPayloadHash(req: GatewayRequest, declared: string): 'ok' | 'mismatch' | 'invalid' {
+  if (/^[0-9a-f]{64}$/i.test(declared)) {
     // A streamed body is checked as it is read (body-stream.ts).
     if (req.bodyStream) return 'ok';
-    return hash.toLowerCase() === sha256Hex(req.body) ? 'ok' : 'mismatch';
+    // Nothing declared: payloadHash() hashed the body itself (most services' requests).
+    if (
+      req.headers['x-amz-content-sha256'] === undefined &&
+      !req.query.some(([k]) => k === 'X-Amz-Content-Sha256')
+    )
+      return 'ok';
+    return declared.toLowerCase() === sha256Hex(req.body) ? 'ok' : 'mismatch';
   }
-  return hash === UNSIGNED_PAYLOAD || hash.startsWith('STREAMING-') ? 'ok' : 'invalid';
+  return declared === UNSIGNED_PAYLOAD || declared.startsWith('STREAMING-') ? 'ok' : 'invalid';
 }
 
 export function sha256Hex(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
+  // One call, no Hash object (half the time of createHash for a request-sized input).
+  return hash('sha256', data, 'hex');
 }
 
 /** Does the signature verify with this secret? */

@@ -78,6 +78,22 @@ describe('SigV4 verification', () => {
     ).toBe(false);
   });
 
+  it('checks a declared payload hash against the body, and trusts one it computed itself', async () => {
+    const declared = (await signer('s3').sign(tricky())) as HttpRequest;
+    expect(declared.headers['x-amz-content-sha256']).toMatch(/^[0-9a-f]{64}$/);
+    const changed = toGatewayRequest(new HttpRequest({ ...declared, body: '{"hello":"there"}' }));
+    expect(checkPayloadHash(changed, declared.headers['x-amz-content-sha256']!)).toBe('mismatch');
+    expect(checkPayloadHash(changed, 'not a hash')).toBe('invalid');
+
+    // The AWS CLI declares no payload hash outside S3: the verifier hashes the body itself.
+    const computed = (await signer('lambda').sign(tricky())) as HttpRequest;
+    delete computed.headers['x-amz-content-sha256'];
+    const req = toGatewayRequest(computed);
+    const auth = parseAuth(req);
+    if (auth.kind !== 'header') throw new Error('not header-signed');
+    expect(checkPayloadHash(req, payloadHash(req, auth, 'lambda'))).toBe('ok');
+  });
+
   it('verifies presigned URLs and enforces their expiry', async () => {
     const s3 = new S3Client({
       region: 'eu-west-1',
