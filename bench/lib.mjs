@@ -6,6 +6,7 @@ import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -180,4 +181,30 @@ export function floorTable(rows, ops, concs, log) {
   for (const r of table)
     log(`| ${r.op} | ${r.conc} | ${r.cloudlab} | ${r.floor} | ${r.share}% | ${r.p50} | ${r.p99} |`);
   return table;
+}
+
+/**
+ * The light client's round trip: a request signed once and then replayed (SigV4 allows it within
+ * its 15 minutes; only reads are replayed) over one keep-alive connection per target, the answer
+ * kept as bytes. `id` names the request; `sign()` gives its signed headers the first time.
+ */
+const signedOnce = new Map();
+const lightAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+export async function replay(id, sign, { method, endpoint, path, body }) {
+  let headers = signedOnce.get(id);
+  if (!headers) signedOnce.set(id, (headers = await sign()));
+  const url = new URL(endpoint);
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: url.hostname, port: url.port, method, path, headers, agent: lightAgent },
+      (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode, bytes: Buffer.concat(chunks) }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
 }

@@ -30,7 +30,7 @@ import { Readable } from 'node:stream';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { credentials, measure, median, root, rssMiB, startServe, stopServe } from './lib.mjs';
+import { credentials, measure, median, replay, root, rssMiB, startServe, stopServe } from './lib.mjs';
 
 const KiB = 1024;
 const MiB = 1024 * 1024;
@@ -173,7 +173,7 @@ async function startFloor(listing, answers, count) {
     });
     srv.keepAliveTimeout = 60000;
     process.once('message', (m) => {
-      listing = m.listing; // too large for the command line
+      listing = Buffer.from(m.listing); // too large for the command line; kept as bytes
       answers = m.answers;
       for (let i = 0; i < m.count.small; i++) canned('1k', i);
       for (let i = 0; i < m.count.big; i++) canned('1m', i);
@@ -288,41 +288,49 @@ const signer = new SignatureV4({ service: 's3', region: 'us-east-1', credentials
 
 /** One ListObjectsV2 page by a signed GET, the answer read as text and never parsed by the SDK. */
 async function rawListPage(endpoint, prefix, token) {
+  const page = await replayListPage(endpoint, prefix, token);
+  return { ok: page.status === 200, status: page.status, text: page.bytes.toString('utf8') };
+}
+
+/** The same GET by the light client (bench/lib.mjs): signed once, replayed, kept as bytes. */
+function replayListPage(endpoint, prefix, token) {
   const url = new URL(endpoint);
   const query = { 'list-type': '2', prefix, ...(token ? { 'continuation-token': token } : {}) };
-  const signed = await signer.sign(
-    new HttpRequest({
-      method: 'GET',
-      hostname: url.hostname,
-      port: Number(url.port),
-      path: `/${BUCKET}`,
-      query,
-      headers: {
-        host: url.host,
-        'x-amz-content-sha256': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
-      },
-    }),
-  );
   const qs = Object.entries(query)
     .map(([k, v]) => `${k}=${encodeURIComponent(v)}`)
     .join('&');
-  const res = await fetch(`${endpoint}/${BUCKET}?${qs}`, { headers: signed.headers });
-  return { ok: res.ok, status: res.status, text: await res.text() };
+  const sign = async () =>
+    (
+      await signer.sign(
+        new HttpRequest({
+          method: 'GET',
+          hostname: url.hostname,
+          port: Number(url.port),
+          path: `/${BUCKET}`,
+          query,
+          headers: {
+            host: url.host,
+            'x-amz-content-sha256': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+          },
+        }),
+      )
+    ).headers;
+  return replay(`${endpoint} ${qs}`, sign, { method: 'GET', endpoint, path: `/${BUCKET}?${qs}` });
 }
 
 /**
- * The server's own share of a listing: every page fetched by a light client (a signed GET, the
- * XML only scanned for its keys and the next token), so the SDK's parsing is not counted.
+ * The server's own share of a listing: every page fetched by the light client, its bytes only
+ * scanned for keys and the next token, so neither the SDK's parsing nor signing is counted.
  */
 async function rawListAll(endpoint, prefix, expected) {
   let got = 0;
   let token;
   do {
-    const page = await rawListPage(endpoint, prefix, token);
-    check(page.ok, `ListObjectsV2 ${prefix}: HTTP ${page.status}`);
-    got += page.text.split('<Key>').length - 1;
-    token = /<IsTruncated>true<\/IsTruncated>/.test(page.text)
-      ? /<NextContinuationToken>([^<]+)<\/NextContinuationToken>/.exec(page.text)?.[1]
+    const page = await replayListPage(endpoint, prefix, token);
+    check(page.status === 200, `ListObjectsV2 ${prefix}: HTTP ${page.status}`);
+    got += page.bytes.toString('latin1').split('<Key>').length - 1;
+    token = page.bytes.includes('<IsTruncated>true</IsTruncated>')
+      ? /<NextContinuationToken>([^<]+)<\/NextContinuationToken>/.exec(page.bytes.toString('latin1'))?.[1]
       : undefined;
   } while (token);
   check(got === expected, `ListObjectsV2 ${prefix}: ${got} keys, expected ${expected}`);
@@ -526,8 +534,8 @@ async function run({ n, bigN, concs, rounds, listKeys, largeMib, uploadGib, log 
       await listAll(c, prefix, keys); // warm
       const pages = Math.ceil(keys / 1000);
       const r = await measure(listRounds[keys], 1, () => listAll(c, prefix, keys));
-      // The light client (server only), for the two servers.
-      const endpoint = { cloudlab: served.endpoint, s3rver: s3rver.endpoint }[t];
+      // The light client (server only); against the floor, what a server that does nothing costs.
+      const endpoint = { cloudlab: served.endpoint, s3rver: s3rver.endpoint, 'sdk-floor': floor.endpoint }[t];
       const raw = endpoint
         ? await measure(listRounds[keys], 1, () => rawListAll(endpoint, prefix, keys))
         : null;
@@ -620,9 +628,9 @@ async function run({ n, bigN, concs, rounds, listKeys, largeMib, uploadGib, log 
     );
   }
   log(
-    '\n| ListObjectsV2 | Cloud Lab ms/page | s3rver ms/page | SDK floor ms/page | s3rver / Cloud Lab | light client: Cloud Lab | light client: s3rver | s3rver / Cloud Lab |',
+    '\n| ListObjectsV2 | Cloud Lab ms/page | s3rver ms/page | SDK floor ms/page | s3rver / Cloud Lab | light client: Cloud Lab | light client: s3rver | light client: floor | s3rver / Cloud Lab |',
   );
-  log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const keys of [1000, listKeys]) {
     const c = listing[`cloudlab ${keys}`];
     const s = listing[`s3rver ${keys}`];
@@ -631,7 +639,7 @@ async function run({ n, bigN, concs, rounds, listKeys, largeMib, uploadGib, log 
     const rawRatio =
       c.server_page_ms && s.server_page_ms ? `${(s.server_page_ms / c.server_page_ms).toFixed(1)}x` : '—';
     log(
-      `| ${keys} keys | ${cell(c.page_ms)} | ${cell(s.page_ms)} | ${f ? cell(f.page_ms) : '—'} | ${ratio} | ${cell(c.server_page_ms)} | ${cell(s.server_page_ms)} | ${rawRatio} |`,
+      `| ${keys} keys | ${cell(c.page_ms)} | ${cell(s.page_ms)} | ${f ? cell(f.page_ms) : '—'} | ${ratio} | ${cell(c.server_page_ms)} | ${cell(s.server_page_ms)} | ${f ? cell(f.server_page_ms) : '—'} | ${rawRatio} |`,
     );
   }
   log(
