@@ -12,12 +12,11 @@
  * trailer names `x-amz-trailer` declared and the trailer fields the decoder read after the last
  * chunk, so the operation can verify a trailing checksum once it has read the body.
  *
- * A small plain body (a declared length of at most SMALL_UPLOAD bytes, no aws-chunked framing) is
- * read whole instead (`wholeRequestBody`): a stream pipeline, its Transform and their teardown
+ * A small body (at most SMALL_UPLOAD bytes, decoded, as declared) is read whole instead (`wholeRequestBody`): a stream pipeline, its Transform and their teardown
  * cost more than the rest of a 1 KiB PutObject's handling.
  */
 import { createHash, createHmac, type Hash } from 'node:crypto';
-import { pipeline, Transform, type Readable, type TransformCallback } from 'node:stream';
+import { pipeline, Readable, Transform, type TransformCallback } from 'node:stream';
 import { AwsError } from '../core/kernel/errors';
 import { checksumErrors, markWireBody } from '../core/services/s3/checksums';
 import type { GatewayRequest } from './http';
@@ -33,10 +32,7 @@ export function isAwsChunked(req: GatewayRequest): boolean {
 export function requestBodyStream(source: Readable, req: GatewayRequest): Readable {
   const stages: Array<Readable | Transform> = [source];
   const sha = req.headers['x-amz-content-sha256'];
-  // Chunk signatures chain from an Authorization header's signature; the gateway arms the
-  // decoder once that verified (a request without one is never armed, so is not held to them).
-  const signed = signedChunks(sha) && (req.headers['authorization'] ?? '').startsWith('AWS4-HMAC-SHA256');
-  const decoder = isAwsChunked(req) ? new AwsChunkedDecoder(signed) : undefined;
+  const decoder = isAwsChunked(req) ? new AwsChunkedDecoder(signedRequest(req)) : undefined;
   if (decoder) stages.push(decoder);
   // pipeline() forwards an error of any stage to the last one, which the operation reads.
   const body =
@@ -57,33 +53,77 @@ function payloadSha256(sha: string | undefined): { payloadSha256?: string } {
   return sha && /^[0-9a-f]{64}$/i.test(sha) ? { payloadSha256: sha.toLowerCase() } : {};
 }
 
-/** Uploads declared this small (and not aws-chunked) are read whole: see wholeRequestBody. */
+/** Uploads this small (decoded, for aws-chunked ones) are read whole: see wholeRequestBody. */
 export const SMALL_UPLOAD = 64 * 1024;
 
-/** Is this upload's body small and plain enough to be read whole? */
-export function readsWhole(req: GatewayRequest): boolean {
+/**
+ * The most bytes to read of an upload read whole, or undefined: it is streamed. A plain body
+ * needs a declared Content-Length; an aws-chunked one its `x-amz-decoded-content-length` (the
+ * SDKs send it with Transfer-Encoding: chunked), and its framing may add up to ~90 bytes per
+ * chunk (a signed 1-byte chunk) and a few trailer lines.
+ */
+export function wholeBodyLimit(req: GatewayRequest): number | undefined {
+  if (isAwsChunked(req)) {
+    const decoded = Number(req.headers['x-amz-decoded-content-length'] ?? NaN);
+    return Number.isInteger(decoded) && decoded >= 0 && decoded <= SMALL_UPLOAD
+      ? decoded * 100 + SMALL_UPLOAD
+      : undefined;
+  }
   const length = req.headers['content-length'];
-  if (length === undefined || req.headers['transfer-encoding'] !== undefined) return false;
+  if (length === undefined || req.headers['transfer-encoding'] !== undefined) return undefined;
   const n = Number(length);
-  return Number.isInteger(n) && n >= 0 && n <= SMALL_UPLOAD && !isAwsChunked(req);
+  return Number.isInteger(n) && n >= 0 && n <= SMALL_UPLOAD ? SMALL_UPLOAD : undefined;
 }
 
-/** A small upload's bytes, read whole, marked with the wire details a stream would carry. */
-export function wholeRequestBody(bytes: Buffer, req: GatewayRequest): Buffer {
-  return markWireBody(bytes, {
+/**
+ * A small upload's bytes, read whole, marked with the wire details a stream would carry; an
+ * aws-chunked one decoded in one call (the SDKs and the AWS CLI frame even a 1 KiB PutObject so,
+ * to send its checksum as a trailer). Chunk signatures are verified when the gateway arms them,
+ * before the operation runs. Framing that does not decode goes the streaming way, so its error
+ * comes when and as a stream's would.
+ */
+export function wholeRequestBody(bytes: Buffer, req: GatewayRequest): Buffer | Readable {
+  const sha = req.headers['x-amz-content-sha256'];
+  if (!isAwsChunked(req))
+    return markWireBody(bytes, {
+      declaredTrailers: declaredTrailers(req),
+      trailers: () => ({}),
+      checksumHeaders: checksumHeaders(req),
+      ...payloadSha256(sha),
+    });
+  const parser = new ChunkedParser(signedRequest(req));
+  const parts: Buffer[] = [];
+  try {
+    parser.feed(bytes, (part) => parts.push(part));
+  } catch {
+    return requestBodyStream(Readable.from([bytes]), req);
+  }
+  if (!parser.complete) return requestBodyStream(Readable.from([bytes]), req);
+  const decoded = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+  decoders.set(decoded, parser);
+  return markWireBody(decoded, {
     declaredTrailers: declaredTrailers(req),
-    trailers: () => ({}),
+    trailers: () => parser.trailers,
     checksumHeaders: checksumHeaders(req),
-    ...payloadSha256(req.headers['x-amz-content-sha256']),
+    ...payloadSha256(sha),
   });
 }
 
-/** Do the chunks carry signatures (`STREAMING-AWS4-HMAC-SHA256-PAYLOAD[-TRAILER]`)? */
-function signedChunks(sha: string | undefined): boolean {
-  return sha === 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD' || sha === 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER';
+/**
+ * Are the chunks signed (`STREAMING-AWS4-HMAC-SHA256-PAYLOAD[-TRAILER]`) and held to it? Chunk
+ * signatures chain from an Authorization header's signature; the gateway arms the decoder once
+ * that verified (a request without one is never armed, so is not held to them).
+ */
+function signedRequest(req: GatewayRequest): boolean {
+  const sha = req.headers['x-amz-content-sha256'];
+  return (
+    (sha === 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD' || sha === 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER') &&
+    (req.headers['authorization'] ?? '').startsWith('AWS4-HMAC-SHA256')
+  );
 }
 
-const decoders = new WeakMap<object, AwsChunkedDecoder>();
+/** A body's chunk decoder, for the gateway to arm: a stream's, or a whole body's parser (throws). */
+const decoders = new WeakMap<object, { arm(signing: ChunkSigning): void }>();
 
 /**
  * Once the request's own (seed) signature has verified, its chunks' signatures can be: the
@@ -141,9 +181,10 @@ const MAX_LINE = 4096;
  * Decodes `aws-chunked`: `hex-size[;chunk-signature=…]\r\n<bytes>\r\n` … `0[;…]\r\n`, then
  * optional trailer lines (`x-amz-checksum-crc32:…`) and an empty line. With signed chunks, each
  * chunk's signature chains from the previous one (the first from the request's), over the SHA-256
- * of its bytes; the trailer has its own (`x-amz-trailer-signature`).
+ * of its bytes; the trailer has its own (`x-amz-trailer-signature`). Plain code, fed a piece at a
+ * time: the stream below wraps it, and a small upload read whole is decoded in one call.
  */
-export class AwsChunkedDecoder extends Transform {
+export class ChunkedParser {
   private state: 'size' | 'data' | 'data-end' | 'trailer' | 'done' = 'size';
   private line = Buffer.alloc(0);
   private remaining = 0;
@@ -156,25 +197,50 @@ export class AwsChunkedDecoder extends Transform {
   private previous = '';
   private trailerText = '';
 
-  constructor(private readonly signed = false) {
-    super();
+  constructor(readonly signed = false) {}
+
+  /** Has the request's own signature been verified (chunk signatures can then be)? */
+  get armed(): boolean {
+    return this.signing !== undefined;
   }
 
-  private waitingFlush: TransformCallback | undefined;
-
+  /** Verify the signatures seen so far, and every later one as it comes; throws on a bad one. */
   arm(signing: ChunkSigning): void {
     this.signing = signing;
     this.previous = signing.seed;
-    const flush = this.waitingFlush;
-    this.waitingFlush = undefined;
-    try {
-      this.check();
-    } catch (e) {
-      if (flush) flush(e as Error);
-      else this.destroy(e as Error);
-      return;
+    this.check();
+  }
+
+  /** Did the body end where the framing says it ends? */
+  get complete(): boolean {
+    // A body may end right after the last trailer line, without the closing empty line.
+    return this.state === 'done' || (this.state === 'trailer' && this.line.length === 0);
+  }
+
+  /** Decode `chunk`, handing the payload bytes in it to `push`; throws on malformed framing. */
+  feed(chunk: Buffer, push: (bytes: Buffer) => void): void {
+    let offset = 0;
+    while (offset < chunk.length) {
+      if (this.state === 'data') {
+        const take = Math.min(this.remaining, chunk.length - offset);
+        this.chunkHash?.update(chunk.subarray(offset, offset + take));
+        push(chunk.subarray(offset, offset + take));
+        offset += take;
+        this.remaining -= take;
+        if (this.remaining === 0) this.state = 'data-end';
+        continue;
+      }
+      if (this.state === 'done') break;
+      const nl = chunk.indexOf(0x0a, offset);
+      const end = nl < 0 ? chunk.length : nl + 1;
+      this.line = Buffer.concat([this.line, chunk.subarray(offset, end)]);
+      offset = end;
+      if (this.line.length > MAX_LINE) throw incomplete();
+      if (nl < 0) break;
+      const text = this.line.toString('latin1').replace(/\r?\n$/, '');
+      this.line = Buffer.alloc(0);
+      this.onLine(text);
     }
-    if (flush) this._flush(flush);
   }
 
   /** Verify every signature seen so far, in order, once the key is known. */
@@ -197,36 +263,6 @@ export class AwsChunkedDecoder extends Transform {
     this.unchecked.push(['PAYLOAD', this.chunkSignature, hash]);
     this.chunkHash = undefined;
     this.check();
-  }
-
-  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
-    let offset = 0;
-    try {
-      while (offset < chunk.length) {
-        if (this.state === 'data') {
-          const take = Math.min(this.remaining, chunk.length - offset);
-          this.chunkHash?.update(chunk.subarray(offset, offset + take));
-          this.push(chunk.subarray(offset, offset + take));
-          offset += take;
-          this.remaining -= take;
-          if (this.remaining === 0) this.state = 'data-end';
-          continue;
-        }
-        if (this.state === 'done') break;
-        const nl = chunk.indexOf(0x0a, offset);
-        const end = nl < 0 ? chunk.length : nl + 1;
-        this.line = Buffer.concat([this.line, chunk.subarray(offset, end)]);
-        offset = end;
-        if (this.line.length > MAX_LINE) throw incomplete();
-        if (nl < 0) break;
-        const text = this.line.toString('latin1').replace(/\r?\n$/, '');
-        this.line = Buffer.alloc(0);
-        this.onLine(text);
-      }
-      done();
-    } catch (e) {
-      done(e as Error);
-    }
   }
 
   private onLine(text: string): void {
@@ -276,16 +312,52 @@ export class AwsChunkedDecoder extends Transform {
         return;
     }
   }
+}
+
+/** The parser as a stream stage: what a streamed upload reads through. */
+export class AwsChunkedDecoder extends Transform {
+  readonly parser: ChunkedParser;
+  private waitingFlush: TransformCallback | undefined;
+
+  constructor(signed = false) {
+    super();
+    this.parser = new ChunkedParser(signed);
+  }
+
+  get trailers(): Record<string, string> {
+    return this.parser.trailers;
+  }
+
+  arm(signing: ChunkSigning): void {
+    const flush = this.waitingFlush;
+    this.waitingFlush = undefined;
+    try {
+      this.parser.arm(signing);
+    } catch (e) {
+      if (flush) flush(e as Error);
+      else this.destroy(e as Error);
+      return;
+    }
+    if (flush) this._flush(flush);
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    try {
+      this.parser.feed(chunk, (bytes) => this.push(bytes));
+      done();
+    } catch (e) {
+      done(e as Error);
+    }
+  }
 
   override _flush(done: TransformCallback): void {
     // The body does not end until its signatures are verified: a whole upload can be decoded
     // before the gateway has checked the request's own signature and armed the decoder.
-    if (this.signed && !this.signing) {
+    if (this.parser.signed && !this.parser.armed) {
       this.waitingFlush = done;
       return;
     }
-    // A body may end right after the last trailer line, without the closing empty line.
-    if (this.state === 'done' || (this.state === 'trailer' && this.line.length === 0)) return done();
+    if (this.parser.complete) return done();
     done(incomplete());
   }
 }

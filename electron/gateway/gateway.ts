@@ -13,13 +13,7 @@ import { AwsError, isAwsError } from '../core/kernel/errors';
 import { releaseAfterWrite } from '../core/kernel/read-buffers';
 import type { CorsRequest, CorsSupport, ErrorSpec, ServiceDefinition } from '../core/service';
 import { parseQueryString, type GatewayRequest, type WireResponse } from './http';
-import {
-  armChunkSignatures,
-  readsWhole,
-  requestBodyStream,
-  SMALL_UPLOAD,
-  wholeRequestBody,
-} from './body-stream';
+import { armChunkSignatures, requestBodyStream, wholeBodyLimit, wholeRequestBody } from './body-stream';
 import { ModelRegistry, type OperationModel } from './model';
 import { createCodec, type ProtocolCodec } from './protocols';
 import { ServiceRouter, type Routed } from './route';
@@ -104,11 +98,13 @@ export class Gateway {
       // Streaming uploads (S3 PutObject) reach the operation as a stream, never whole in memory;
       // small plain ones as their bytes, read here (cheaper than a stream; body-stream.ts).
       const op = codec.operationInBody ? undefined : codec.findOperation(head);
-      if (op && hasStreamingPayload(codec, op))
-        head.bodyStream = readsWhole(head)
-          ? wholeRequestBody(await readBody(req, SMALL_UPLOAD), head)
-          : requestBodyStream(req, head);
-      else head.body = await readBody(req, this.maxBody);
+      if (op && hasStreamingPayload(codec, op)) {
+        const whole = wholeBodyLimit(head);
+        head.bodyStream =
+          whole !== undefined
+            ? wholeRequestBody(await readBody(req, whole), head)
+            : requestBodyStream(req, head);
+      } else head.body = await readBody(req, this.maxBody);
       response = await this.process(head, auth, routed, codec, requestId);
     } catch (e) {
       response = codec.encodeError(head, this.toAwsError(e), requestId);

@@ -7,7 +7,12 @@
 import { createHmac } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { AwsChunkedDecoder } from '../../../electron/gateway/body-stream';
+import {
+  armChunkSignatures,
+  AwsChunkedDecoder,
+  wholeRequestBody,
+} from '../../../electron/gateway/body-stream';
+import type { GatewayRequest } from '../../../electron/gateway/http';
 
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 const SEED = '4f232c4386841ef735655705268965c44a0e4690baa4adea153f7db9fa80a0a9';
@@ -31,15 +36,16 @@ function body(signatures: [string, string, string]): Buffer {
   ]);
 }
 
+const signing = () => ({
+  key: signingKey(),
+  amzDate: '20130524T000000Z',
+  scope: '20130524/us-east-1/s3/aws4_request',
+  seed: SEED,
+});
+
 async function decode(wire: Buffer, armAfter: 'before' | 'after'): Promise<Buffer> {
   const decoder = new AwsChunkedDecoder(true);
-  const signing = {
-    key: signingKey(),
-    amzDate: '20130524T000000Z',
-    scope: '20130524/us-east-1/s3/aws4_request',
-    seed: SEED,
-  };
-  if (armAfter === 'before') decoder.arm(signing);
+  if (armAfter === 'before') decoder.arm(signing());
   const out: Buffer[] = [];
   const done = new Promise<void>((resolve, reject) => {
     decoder.on('data', (c: Buffer) => out.push(c));
@@ -48,7 +54,7 @@ async function decode(wire: Buffer, armAfter: 'before' | 'after'): Promise<Buffe
   });
   Readable.from([wire.subarray(0, 5000), wire.subarray(5000)]).pipe(decoder);
   // The gateway arms the decoder once the request's own signature verified: chunks may be in.
-  if (armAfter === 'after') setTimeout(() => decoder.arm(signing), 5);
+  if (armAfter === 'after') setTimeout(() => decoder.arm(signing()), 5);
   await done;
   return Buffer.concat(out);
 }
@@ -69,5 +75,36 @@ describe('chunk signatures', () => {
     const altered = body([CHUNK_1, CHUNK_2, FINAL]);
     altered[200] = 'b'.charCodeAt(0);
     await expect(decode(altered, 'before')).rejects.toMatchObject({ code: 'SignatureDoesNotMatch' });
+  });
+});
+
+/** A body read whole (a small upload): decoded at once, its signatures checked when armed. */
+function whole(wire: Buffer): Buffer {
+  const req = {
+    headers: {
+      'content-encoding': 'aws-chunked',
+      'x-amz-content-sha256': 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD',
+      authorization: 'AWS4-HMAC-SHA256 Credential=…',
+    },
+  } as unknown as GatewayRequest;
+  const body = wholeRequestBody(wire, req);
+  if (!Buffer.isBuffer(body)) throw new Error('well-formed framing should decode whole');
+  return body;
+}
+
+describe('chunk signatures of a body read whole', () => {
+  it('are checked when the gateway arms them, and a bad one fails the request', () => {
+    const good = whole(body([CHUNK_1, CHUNK_2, FINAL]));
+    expect(good.length).toBe(66560);
+    expect(() => armChunkSignatures(good, signing())).not.toThrow();
+    const tampered = whole(body([CHUNK_1, CHUNK_1, FINAL]));
+    expect(() => armChunkSignatures(tampered, signing())).toThrow(
+      expect.objectContaining({ code: 'SignatureDoesNotMatch', status: 403 }),
+    );
+    const altered = body([CHUNK_1, CHUNK_2, FINAL]);
+    altered[200] = 'b'.charCodeAt(0);
+    expect(() => armChunkSignatures(whole(altered), signing())).toThrow(
+      expect.objectContaining({ code: 'SignatureDoesNotMatch' }),
+    );
   });
 });

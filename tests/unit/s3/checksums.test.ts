@@ -24,7 +24,7 @@ import {
   wireBody,
   type ChecksumAlgorithm,
 } from '../../../electron/core/services/s3/checksums';
-import { requestBodyStream } from '../../../electron/gateway/body-stream';
+import { requestBodyStream, wholeRequestBody } from '../../../electron/gateway/body-stream';
 import type { GatewayRequest } from '../../../electron/gateway/http';
 import { s3Caller } from '../../support/s3';
 import { RESOURCES, tempDir } from '../../support/temp';
@@ -322,6 +322,32 @@ describe('put() with checksums', () => {
       code: 'InvalidRequest',
       message: 'Value for x-amz-checksum-crc32 trailing header is invalid.',
     });
+  });
+
+  it('a small aws-chunked body read whole: trailer verified, bad framing fails as a stream would', async () => {
+    const rt = s3Runtime(cloud);
+    const data = Buffer.from('small body, read whole. ');
+    const crc = checksumOf('CRC32', data);
+    const read = (wire: Buffer) =>
+      wholeRequestBody(wire, {
+        headers: trailerHeaders('x-amz-checksum-crc32'),
+      } as unknown as GatewayRequest);
+    const good = read(chunked(data, { 'x-amz-checksum-crc32': crc }));
+    expect(Buffer.isBuffer(good) && good.equals(data)).toBe(true);
+    const stored = await rt.put(good, { checksum: { ChecksumAlgorithm: 'CRC32' } });
+    expect(stored).toMatchObject({ size: data.length, checksums: { CRC32: crc }, checksumVerified: true });
+
+    const before = blobFiles();
+    const wrong = read(chunked(data, { 'x-amz-checksum-crc32': checksumOf('CRC32', 'other') }));
+    expect(await failure(rt.put(wrong, { checksum: { ChecksumAlgorithm: 'CRC32' } }))).toEqual({
+      code: 'BadDigest',
+      status: 400,
+      message: 'The CRC32 you specified did not match the calculated checksum.',
+    });
+    const truncated = read(chunked(data, {}).subarray(0, 10));
+    expect(Buffer.isBuffer(truncated)).toBe(false);
+    expect(await failure(rt.put(truncated, {}))).toMatchObject({ code: 'IncompleteBody' });
+    expect(blobFiles()).toBe(before);
   });
 
   it('a SHA256 trailer over a signed-looking chunk framing', async () => {

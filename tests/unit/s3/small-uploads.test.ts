@@ -1,6 +1,6 @@
 /**
  * The fast path of small uploads and what it must not change:
- *  - the gateway reads a small plain body whole (no stream): the SDK's PutObject still stores the
+ *  - the gateway reads a small body whole (no stream), plain or aws-chunked: the SDK's PutObject stores the
  *    right bytes, a wrong x-amz-content-sha256 is still XAmzContentSHA256Mismatch with both
  *    hashes, after NoSuchBucket and before BadDigest, as the streamed check was;
  *  - a small object's body row and its object row are one transaction (one journal record) and
@@ -9,7 +9,8 @@
  *    or a rolled-back transaction — is seen at once.
  */
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { createServer, request, type Server } from 'node:http';
+import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
+import { Readable } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
@@ -18,7 +19,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cloud } from '../../../electron/core/cloud';
 import { readBucketConfig, writeBucketConfig } from '../../../electron/core/services/s3/bucket-config';
 import { Gateway } from '../../../electron/gateway/gateway';
-import { SMALL_UPLOAD } from '../../../electron/gateway/body-stream';
+import { SMALL_UPLOAD, wholeBodyLimit } from '../../../electron/gateway/body-stream';
+import type { GatewayRequest } from '../../../electron/gateway/http';
 import { s3Caller } from '../../support/s3';
 import { sdkCredentials } from '../../support/sdk-bridge';
 import { RESOURCES, tempDir } from '../../support/temp';
@@ -101,6 +103,44 @@ describe('small uploads through the gateway', () => {
       const out = await s3.send(new PutObjectCommand({ Bucket: 'small', Key: `s/${size}`, Body: body }));
       expect(out.ChecksumCRC32).toBeDefined();
       const got = await s3.send(new GetObjectCommand({ Bucket: 'small', Key: `s/${size}` }));
+      expect(Buffer.from(await got.Body!.transformToByteArray()).equals(body)).toBe(true);
+    }
+  });
+
+  it('a small stream the SDK frames as aws-chunked (CRC32 trailer) is read whole too, and stored', async () => {
+    // What the SDK sends for a stream: Transfer-Encoding chunked, the decoded length declared.
+    const seen: IncomingHttpHeaders[] = [];
+    const capture = createServer((req, res) => {
+      seen.push(req.headers);
+      req.resume().on('end', () => res.writeHead(200, { etag: '"x"' }).end());
+    });
+    await new Promise<void>((r) => capture.listen(0, '127.0.0.1', r));
+    const probe = new S3Client({
+      endpoint: `http://127.0.0.1:${(capture.address() as AddressInfo).port}`,
+      region: 'us-east-1',
+      credentials: sdkCredentials,
+      forcePathStyle: true,
+      maxAttempts: 1,
+    });
+    for (const size of [1024, SMALL_UPLOAD + 1]) {
+      const Body = Readable.from([Buffer.alloc(size, 0x62)]);
+      await probe.send(new PutObjectCommand({ Bucket: 'small', Key: 'k', Body, ContentLength: size }));
+    }
+    probe.destroy();
+    capture.close();
+    expect(seen[0]).toMatchObject({ 'content-encoding': 'aws-chunked', 'transfer-encoding': 'chunked' });
+    expect(wholeBodyLimit({ headers: seen[0] } as unknown as GatewayRequest)).toBeDefined();
+    expect(wholeBodyLimit({ headers: seen[1] } as unknown as GatewayRequest)).toBeUndefined();
+
+    for (const size of [0, 1, 1024, SMALL_UPLOAD, SMALL_UPLOAD + 1]) {
+      const body = Buffer.alloc(size, 0x63);
+      if (size > 0) body.write(`stream ${size}`);
+      const Body = Readable.from([body]);
+      const out = await s3.send(
+        new PutObjectCommand({ Bucket: 'small', Key: `stream/${size}`, Body, ContentLength: size }),
+      );
+      expect(out.ChecksumCRC32).toBeDefined();
+      const got = await s3.send(new GetObjectCommand({ Bucket: 'small', Key: `stream/${size}` }));
       expect(Buffer.from(await got.Body!.transformToByteArray()).equals(body)).toBe(true);
     }
   });
