@@ -15,6 +15,7 @@ import type { CorsRequest, CorsSupport, ErrorSpec, ServiceDefinition } from '../
 import { parseQueryString, type GatewayRequest, type WireResponse } from './http';
 import { armChunkSignatures, requestBodyStream, wholeBodyLimit, wholeRequestBody } from './body-stream';
 import { ModelRegistry, type OperationModel } from './model';
+import { stringToSignV2, verifyQueryV2, type QueryV2 } from './sigv2';
 import { createCodec, type ProtocolCodec } from './protocols';
 import { ServiceRouter, type Routed } from './route';
 import {
@@ -193,6 +194,8 @@ export class Gateway {
         throw fail(service.auth.missing);
       case 'unsupported':
         throw new AwsError(isS3 ? 'InvalidRequest' : 'IncompleteSignature', auth.message);
+      case 'v2-query':
+        return this.authenticateV2(req, auth.v2, routed);
       case 'malformed':
         throw new AwsError(
           isS3
@@ -247,6 +250,39 @@ export class Gateway {
     }
     if (!verifySignature(req, auth, key.secretAccessKey, hash)) throw fail(service.auth.badSignature);
     if (req.bodyStream) armChunkSignatures(req.bodyStream, chunkSigning(auth, key.secretAccessKey));
+    return key.principal;
+  }
+
+  /** S3's legacy presigned URLs (sigv2.ts); other services know no such thing. */
+  private authenticateV2(req: GatewayRequest, v2: QueryV2 | undefined, routed: Routed): Principal {
+    const service = routed.service;
+    const fail = (spec: ErrorSpec, fields?: Record<string, string>) =>
+      new AwsError(spec[0], spec[2], { status: spec[1], ...(fields ? { fields } : {}) });
+    if (service.name !== 's3') throw fail(service.auth.missing);
+    if (!v2)
+      throw new AwsError(
+        'AccessDenied',
+        'Query-string authentication requires the Signature, Expires and AWSAccessKeyId parameters',
+        { status: 403 },
+      );
+    const key = this.options.cloud.accounts.accessKey(v2.accessKeyId);
+    if (!key || key.status !== 'Active')
+      throw fail(service.auth.unknownKey, { AWSAccessKeyId: v2.accessKeyId });
+    const now = this.realNow();
+    if (now > v2.expires * 1000) {
+      const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+      throw new AwsError('AccessDenied', 'Request has expired', {
+        status: 403,
+        fields: { Expires: iso(v2.expires * 1000), ServerTime: iso(now) },
+      });
+    }
+    if (!verifyQueryV2(req, v2, key.secretAccessKey))
+      // As S3 does: what it signed, so a learner can see which part differs.
+      throw fail(service.auth.badSignature, {
+        AWSAccessKeyId: v2.accessKeyId,
+        StringToSign: stringToSignV2(req, v2.expires),
+        SignatureProvided: v2.signature,
+      });
     return key.principal;
   }
 

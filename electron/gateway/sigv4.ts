@@ -9,6 +9,7 @@
  */
 import { createHmac, hash, timingSafeEqual } from 'node:crypto';
 import type { GatewayRequest } from './http';
+import { queryV2Parameters, type QueryV2 } from './sigv2';
 
 export const ALGORITHM = 'AWS4-HMAC-SHA256';
 export const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
@@ -22,6 +23,8 @@ export interface Credential {
 
 export type ParsedAuth =
   | { kind: 'none' }
+  /** S3's legacy presigned URL (sigv2.ts); `v2` undefined when a parameter is missing. */
+  | { kind: 'v2-query'; v2?: QueryV2 }
   | { kind: 'unsupported'; message: string }
   | { kind: 'malformed'; message: string; credential?: Credential; query?: boolean }
   | {
@@ -139,6 +142,8 @@ export function parseAuth(req: GatewayRequest): ParsedAuth {
       expires,
     };
   }
+  const v2 = queryV2Parameters(req);
+  if (v2.kind !== 'none') return v2.kind === 'v2' ? { kind: 'v2-query', v2: v2.auth } : { kind: 'v2-query' };
   return { kind: 'none' };
 }
 
