@@ -664,6 +664,14 @@ describe('multipart uploads', () => {
     });
     expect(sha256(Buffer.from(await got.Body!.transformToByteArray()))).toBe(sha256(whole));
 
+    // A copy is a new PUT of the same bytes: its ETag is their MD5, not the `-N` form.
+    const copied = await s3.send(
+      new CopyObjectCommand({ Bucket: bucket, Key: 'big/copy.bin', CopySource: `${bucket}/big/three.bin` }),
+    );
+    expect(copied.CopyObjectResult?.ETag).toBe(`"${md5(whole)}"`);
+    const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'big/copy.bin' }));
+    expect(head).toMatchObject({ ETag: `"${md5(whole)}"`, ContentLength: whole.length });
+
     // A range across the boundary between parts 1 and 2.
     const start = 5 * MiB - 10;
     const ranged = await s3.send(

@@ -304,6 +304,21 @@ export class S3Runtime implements ServiceRuntime {
     return Readable.from([range ? buf.subarray(range.start, range.end + 1) : buf]);
   }
 
+  /** The MD5 of a stored body, read back (off this thread when the MD5 worker runs). */
+  async md5Of(hash: string): Promise<string> {
+    const job = md5Job();
+    try {
+      for await (const chunk of this.read(hash)) {
+        const wait = job.update(chunk as Uint8Array);
+        if (wait) await wait;
+      }
+      return await job.digest();
+    } catch (e) {
+      job.drop();
+      throw e;
+    }
+  }
+
   /** Forget in-memory bodies no object refers to any more. */
   release(hashes: string[]): void {
     if (this.cloud.store.blobs) return; // on disk: collected by BlobStore.collect()

@@ -96,16 +96,28 @@ export async function copyObject(
     throw errors.copyToItself();
   const replaced = storedAttributes(input);
   const now = ctx.cloud.clock.now();
-  const { src, written } = await ctx.cloud.store.write((tx) => {
+  // A copy's ETag is the MD5 of its bytes, as for any PUT: a multipart source's `-N` ETag becomes
+  // a plain one. Computed before the write (the body is shared, so only its MD5 is read).
+  const peek = findVersion(ctx.cloud.store, sourceBucket.name, sourceKey, source.versionId);
+  const plain = peek.etag.includes('-')
+    ? { blob: peek.blob, etag: await s3Runtime(ctx.cloud).md5Of(peek.blob) }
+    : undefined;
+  const { src, etag, written } = await ctx.cloud.store.write((tx) => {
     if (!tx.get('SELECT 1 AS x FROM s3_buckets WHERE name = ?', [bucket.name]))
       throw errors.noSuchBucket(bucket.name);
     const src = findVersion(tx, sourceBucket.name, sourceKey, source.versionId);
     checkReadable(src, now);
     checkCopyConditions(src, input);
+    const etag = !src.etag.includes('-') ? src.etag : src.blob === plain?.blob ? plain.etag : undefined;
+    // The source changed while its MD5 was read: the client retries, as on S3 when a copy races.
+    if (etag === undefined)
+      throw new AwsError('InternalError', 'We encountered an internal error. Please try again.', {
+        status: 500,
+      });
     const written = writeObject(tx, ctx.cloud.ids, bucket.name, key, {
       blob: src.blob,
       size: src.size,
-      etag: src.etag,
+      etag,
       last_modified: now,
       content_type: replace ? input.ContentType || 'binary/octet-stream' : src.content_type,
       headers: replace ? JSON.stringify(replaced.headers) : src.headers,
@@ -115,17 +127,17 @@ export async function copyObject(
       tags: taggingDirective === 'REPLACE' ? options.tags : src.tags,
       acl: options.acl,
     });
-    return { src, written };
+    return { src, etag, written };
   });
   if (written.released.length > 0) s3Runtime(ctx.cloud).release(written.released);
   objectEvent(ctx, bucket, 's3:ObjectCreated:Copy', {
     key,
     size: src.size,
-    eTag: src.etag,
+    eTag: etag,
     ...(written.versionId !== undefined ? { versionId: written.versionId } : {}),
   });
   return {
-    CopyObjectResult: { ETag: `"${src.etag}"`, LastModified: new Date(now) },
+    CopyObjectResult: { ETag: `"${etag}"`, LastModified: new Date(now) },
     ServerSideEncryption: 'AES256',
     ...(source.versionId !== undefined || src.version_id !== 'null'
       ? { CopySourceVersionId: src.version_id }
