@@ -28,6 +28,31 @@ export type LambdaInvocationResponse = Omit<LAMBDA.InvocationResponse, 'Payload'
 /** Operations whose answer has no members. */
 export type Empty = Record<string, never>;
 
+/** S3 POST Object (a browser's form upload), as the gateway hands it over. */
+export interface PostObjectRequest {
+  Bucket: string;
+  /** The form's fields before its file, names as sent, in order. */
+  Fields: Array<[string, string]>;
+  /** The policy document (JSON), when the form has one; its signature and expiry already checked. */
+  Policy?: string;
+  /** The form's `tagging` document, read. */
+  TagSet?: S3.Tag[];
+  /** The file's bytes, streamed (as PutObject's body). */
+  Body: S3.PutObjectRequest['Body'];
+  /** The file part's file name (what `${filename}` in the key stands for). */
+  FileName: string;
+}
+
+export interface PostObjectOutput {
+  Bucket: string;
+  Key: string;
+  ETag: string;
+  VersionId?: string;
+  /** success_action_status (200, 201; 204 by default) or 303 for success_action_redirect. */
+  Status: 200 | 201 | 204 | 303;
+  Redirect?: string;
+}
+
 export interface AwsApi {
   sts: {
     GetCallerIdentity: [STS.GetCallerIdentityRequest, STS.GetCallerIdentityResponse];
@@ -120,6 +145,8 @@ export interface AwsApi {
     GetBucketLocation: [S3.GetBucketLocationRequest, S3.GetBucketLocationOutput];
     // objects
     PutObject: [S3.PutObjectRequest, S3.PutObjectOutput];
+    /** A browser form upload (POST Object): a REST operation the SDKs' models leave out. */
+    PostObject: [PostObjectRequest, PostObjectOutput];
     GetObject: [S3.GetObjectRequest, S3Body<S3.GetObjectOutput>];
     HeadObject: [S3.HeadObjectRequest, S3.HeadObjectOutput];
     DeleteObject: [S3.DeleteObjectRequest, S3.DeleteObjectOutput];

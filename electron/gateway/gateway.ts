@@ -14,7 +14,19 @@ import { releaseAfterWrite } from '../core/kernel/read-buffers';
 import type { CorsRequest, CorsSupport, ErrorSpec, ServiceDefinition } from '../core/service';
 import { parseQueryString, type GatewayRequest, type WireResponse } from './http';
 import { armChunkSignatures, requestBodyStream, wholeBodyLimit, wholeRequestBody } from './body-stream';
+import type { PostObjectOutput, PostObjectRequest } from '../contract/aws-api';
+import type { Tag as S3Tag } from '@aws-sdk/client-s3';
+import {
+  formField,
+  formResponse,
+  isFormUpload,
+  missingField,
+  readForm,
+  verifyPolicy,
+  type UploadForm,
+} from './form-upload';
 import { ModelRegistry, type OperationModel } from './model';
+import { malformedXml, parseXmlDocument, XmlReader } from './protocols/xml-reader';
 import { stringToSignV2, verifyQueryV2, type QueryV2 } from './sigv2';
 import { createCodec, type ProtocolCodec } from './protocols';
 import { ServiceRouter, type Routed } from './route';
@@ -42,6 +54,9 @@ export interface GatewayOptions {
 }
 
 const DEFAULT_MAX_BODY = 20 * 1024 * 1024;
+
+/** A refused form upload up to this size is read to its end, keeping the connection. */
+const DRAINED_FORM_BYTES = 16 * 1024 * 1024;
 
 export class Gateway {
   readonly models: ModelRegistry;
@@ -93,6 +108,11 @@ export class Gateway {
     if (cors && head.method === 'OPTIONS') {
       req.resume();
       return writeResponse(res, this.preflight(head, routed.service, codec, requestId));
+    }
+    if (routed.service.name === 's3' && isFormUpload(head)) {
+      const response = await this.formUpload(req, head, routed, codec, requestId);
+      if (cors && head.headers['origin']) this.addCorsHeaders(head, cors, response);
+      return writeResponse(res, response);
     }
     let response: WireResponse;
     try {
@@ -251,6 +271,88 @@ export class Gateway {
     if (!verifySignature(req, auth, key.secretAccessKey, hash)) throw fail(service.auth.badSignature);
     if (req.bodyStream) armChunkSignatures(req.bodyStream, chunkSigning(auth, key.secretAccessKey));
     return key.principal;
+  }
+
+  /** S3 POST Object, a browser's form upload (form-upload.ts): its own read, auth and answer. */
+  private async formUpload(
+    req: IncomingMessage,
+    head: GatewayRequest,
+    routed: Routed,
+    codec: ProtocolCodec,
+    requestId: string,
+  ): Promise<WireResponse> {
+    const cloud = this.options.cloud;
+    let form: UploadForm | undefined;
+    let response: WireResponse;
+    try {
+      form = await readForm(req);
+      const rawKey = formField(form, 'key');
+      if (rawKey === undefined) throw missingField('key');
+      const signed = verifyPolicy(
+        form,
+        (id) => {
+          const key = cloud.accounts.accessKey(id);
+          return key && key.status === 'Active' ? key.secretAccessKey : undefined;
+        },
+        this.realNow(),
+      );
+      const bucket = routed.bucket ?? decodeURIComponent(head.routePath.split('/')[1]!);
+      const tagging = formField(form, 'tagging');
+      const input: PostObjectRequest = {
+        Bucket: bucket,
+        Fields: form.fields,
+        Body: form.file,
+        FileName: form.fileName,
+        ...(signed ? { Policy: signed.policy } : {}),
+        ...(tagging !== undefined ? { TagSet: this.tagSet(codec, tagging) } : {}),
+      };
+      const key = rawKey.split('${filename}').join(form.fileName);
+      const principal = signed
+        ? cloud.accounts.accessKey(signed.accessKeyId)!.principal
+        : routed.service.anonymous!(cloud, {
+            operation: 'PutObject',
+            input: { Bucket: bucket, Key: key },
+            ...(head.remoteAddress !== undefined ? { sourceIp: head.remoteAddress } : {}),
+            secureTransport: false,
+            headers: head.headers,
+          });
+      const out = (await cloud.invoke({
+        service: 's3',
+        operation: 'PostObject',
+        input,
+        region: routed.region ?? 'us-east-1',
+        principal,
+        source: 'aws',
+        requestId,
+      })) as PostObjectOutput;
+      // The rest of the form (fields after the file are ignored), so the connection stays usable.
+      await form.finished;
+      response = formResponse(head, out, requestId);
+    } catch (e) {
+      response = codec.encodeError(head, this.toAwsError(e), requestId);
+    }
+    if (!req.readableEnded) {
+      // Refused before the whole file was read: read the rest of a small form and drop it (a
+      // client still sending would get a broken pipe), or close the connection on a large one.
+      form?.file.resume();
+      req.resume();
+      if (Number(head.headers['content-length'] ?? Infinity) <= DRAINED_FORM_BYTES)
+        await new Promise<void>((done) => {
+          req.once('end', done);
+          req.once('error', () => done());
+          req.once('close', done);
+        });
+      else response.headers['connection'] = 'close';
+    }
+    return response;
+  }
+
+  /** A form's `tagging` field: a Tagging XML document, read as PutObjectTagging's body is. */
+  private tagSet(codec: ProtocolCodec, xml: string): S3Tag[] {
+    const doc = parseXmlDocument(xml);
+    if (!doc || doc.name !== 'Tagging') throw malformedXml();
+    const shape = codec.model.resolve({ shape: 'Tagging' });
+    return (new XmlReader(codec.model).read(doc.node, shape) as { TagSet?: S3Tag[] }).TagSet ?? [];
   }
 
   /** S3's legacy presigned URLs (sigv2.ts); other services know no such thing. */

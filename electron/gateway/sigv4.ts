@@ -279,6 +279,13 @@ export function chunkSigning(
   };
 }
 
+/** A POST policy's Signature Version 4: the signing key's HMAC of the policy as sent (base64). */
+export function postPolicySignature(secret: string, date: string, region: string, policyB64: string): string {
+  return createHmac('sha256', signingKey(secret, date, region, 's3'))
+    .update(policyB64)
+    .digest('hex');
+}
+
 const keyCache = new Map<string, Buffer>();
 function signingKey(secret: string, date: string, region: string, service: string): Buffer {
   const cacheKey = `${secret}\0${date}\0${region}\0${service}`;

@@ -18,6 +18,7 @@ import * as multipart from './multipart';
 import * as objectAcl from './object-acl';
 import * as objects from './objects';
 import * as ownership from './ownership';
+import { postObject } from './post-object';
 import { restoreObject } from './restore';
 import { s3Migrations } from './schema';
 import * as tagging from './tagging';
@@ -64,6 +65,7 @@ export const s3 = defineService({
     HeadBucket: buckets.headBucket,
     GetBucketLocation: buckets.getBucketLocation,
     PutObject: objects.putObject,
+    PostObject: postObject,
     GetObject: objects.getObject,
     HeadObject: objects.headObject,
     DeleteObject: objects.deleteObject,
