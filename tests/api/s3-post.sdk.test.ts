@@ -6,8 +6,8 @@
  */
 import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
-import { spawnSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { runBoto3 } from '../support/boto3';
 import { failure } from '../support/failure';
 import { s3Client } from '../support/s3';
 import { serveLab } from '../support/serve';
@@ -152,12 +152,10 @@ s3 = boto3.client('s3', endpoint_url=sys.argv[1], region_name='us-east-1',
                   aws_access_key_id='test', aws_secret_access_key='test')
 print(json.dumps(s3.generate_presigned_post(sys.argv[2], 'boto/\${filename}', ExpiresIn=300)))
 `;
-    const r = spawnSync('/usr/bin/python3', ['-c', program, served().endpoint, BUCKET], {
-      encoding: 'utf8',
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', AWS_CONFIG_FILE: '/dev/null' },
-    });
-    if (r.status !== 0) throw new Error(`boto3 failed (.ci/run installs python3-boto3): ${r.stderr}`);
-    const post = JSON.parse(r.stdout) as { url: string; fields: Record<string, string> };
+    const post = JSON.parse(runBoto3(program, [served().endpoint, BUCKET])) as {
+      url: string;
+      fields: Record<string, string>;
+    };
     expect(Object.keys(post.fields).sort()).toEqual(['AWSAccessKeyId', 'key', 'policy', 'signature']);
     const res = await submit(post.url, post.fields, { name: 'report.csv', bytes: 'a,b\n1,2\n' });
     expect(res.status).toBe(204);

@@ -5,8 +5,8 @@
  * signed Content-Type), a tampered URL, an expired one.
  */
 import { CreateBucketCommand, GetObjectCommand } from '@aws-sdk/client-s3';
-import { spawnSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { runBoto3 } from '../support/boto3';
 import { s3Client } from '../support/s3';
 import { serveLab } from '../support/serve';
 
@@ -22,13 +22,9 @@ s3 = boto3.client('s3', endpoint_url=sys.argv[1], region_name='us-east-1',
 for method, params, expires in json.loads(sys.argv[2]):
     print(s3.generate_presigned_url(method, Params=params, ExpiresIn=expires))
 `;
-  const r = spawnSync('/usr/bin/python3', ['-c', program, served().endpoint, JSON.stringify(requests)], {
-    encoding: 'utf8',
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', AWS_CONFIG_FILE: '/dev/null' },
-  });
-  if (r.status !== 0)
-    throw new Error(`boto3 failed (.ci/run installs python3-boto3): ${r.stderr || String(r.error)}`);
-  return r.stdout.trim().split('\n');
+  return runBoto3(program, [served().endpoint, JSON.stringify(requests)])
+    .trim()
+    .split('\n');
 }
 
 beforeAll(async () => {
