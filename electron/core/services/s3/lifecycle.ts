@@ -117,10 +117,7 @@ export async function runLifecycle(cloud: Cloud, now: number): Promise<Lifecycle
         const under = startsWith('key', prefix);
         const like = [bucket, ...under.params];
         // Current objects: transitions first, then expiration (which may make a delete marker).
-        const current = tx.all<ObjectRow>(
-          `SELECT * FROM s3_objects WHERE bucket = ? AND ${under.sql}`,
-          like,
-        );
+        const current = tx.all<ObjectRow>(`SELECT * FROM s3_objects WHERE bucket = ? AND ${under.sql}`, like);
         for (const row of current) {
           if (!ruleMatches(rule, row)) continue;
           const target = transitionFor(rule, row, now, row.last_modified, false);
