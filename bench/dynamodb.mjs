@@ -501,7 +501,7 @@ export async function runDynamodb(options) {
 }
 
 async function run(
-  { n, concs, rounds, queries, scans, bigItems, bigQueriesN, bigDynalite, bigBudgetS, log },
+  { n, concs, rounds, queries, scans, warm: warmCalls, bigItems, bigQueriesN, bigDynalite, bigBudgetS, log },
   spawned,
 ) {
   // The machine may be shared: its load is part of the record.
@@ -564,8 +564,10 @@ async function run(
 
   const live = TARGETS.filter((t) => !broken[t]);
   const ops = Object.fromEntries(live.map((t) => [t, operations(clients[t])]));
-  // Warm-up: connections, and both sides' code optimised before anything is timed. A failing
-  // call is reported once per operation here, and counted when measured.
+  // Warm-up: connections, and both sides' code optimised before anything is timed (a served
+  // process is still compiling for its first few thousand calls: V8 tiers up its JavaScript and
+  // sql.js's WebAssembly on background threads, which take CPU from the client on two cores).
+  // A failing call is reported once per operation here, and counted when measured.
   const warmErrors = {};
   const warm = async (t, op, fn) => {
     try {
@@ -577,7 +579,7 @@ async function run(
     }
   };
   for (const t of live) {
-    for (let i = 0; i < 300; i++) {
+    for (let i = 0; i < warmCalls; i++) {
       await warm(t, 'PutItem', () => ops[t].PutItem('w')(i));
       await warm(t, 'GetItem', () => ops[t].GetItem('w')(i));
     }

@@ -7,8 +7,8 @@
 //   node bench/run.mjs [--only foundation|ec2|os|s3|dynamodb|lambda|dns] [--n 2000] [--conc 1,16] [--starts 7]
 //                      [--runs 500] [--instances 5000] [--os-instances 200] [--keys 300]
 //                      [--commands 50] [--s3-n 1000] [--s3-big-n 50] [--s3-rounds 3]
-//                      [--s3-list-keys 10000] [--s3-large-mib 100] [--s3-upload-gib 1]
-//                      [--ddb-n 1000] [--ddb-rounds 3] [--ddb-queries 50] [--ddb-scans 10]
+//                      [--s3-list-keys 10000] [--s3-large-mib 100] [--s3-upload-gib 1] [--s3-warm 2000]
+//                      [--ddb-n 1000] [--ddb-rounds 3] [--ddb-queries 50] [--ddb-scans 10] [--ddb-warm 2000]
 //                      [--ddb-big-items 1000000] [--ddb-big-queries 200] [--ddb-big-budget-s 1800]
 //                      [--ddb-big-cloudlab-only]
 //                      [--lambda-warm 500] [--lambda-cold 20] [--lambda-tput 500] [--lambda-conc 1,8,16]
@@ -73,6 +73,7 @@ if (!only || only === 's3') {
     listKeys: Number(arg('s3-list-keys', 10000)),
     largeMib: Number(arg('s3-large-mib', 100)),
     uploadGib: Number(arg('s3-upload-gib', 1)), // 0 skips the upload's memory figure
+    warm: Number(arg('s3-warm', 2000)),
   };
   log(
     `# S3 (Cloud Lab, s3rver 3.7.1 and the SDK floor; ${o.rounds} rounds, concurrency ${concs.join(',')})\n`,
@@ -87,6 +88,7 @@ if (!only || only === 'dynamodb') {
     rounds: Number(arg('ddb-rounds', 3)),
     queries: Number(arg('ddb-queries', 50)),
     scans: Number(arg('ddb-scans', 10)),
+    warm: Number(arg('ddb-warm', 2000)),
     bigItems: Number(arg('ddb-big-items', 1000000)), // 0 skips the scale test
     bigQueriesN: Number(arg('ddb-big-queries', 200)),
     bigBudgetS: Number(arg('ddb-big-budget-s', 1800)), // per target: past it, no more filling

@@ -429,7 +429,7 @@ export async function runS3(options) {
   }
 }
 
-async function run({ n, bigN, concs, rounds, listKeys, largeMib, uploadGib, log }, spawned) {
+async function run({ n, bigN, concs, rounds, listKeys, largeMib, uploadGib, warm, log }, spawned) {
   // The machine may be shared: its load is part of the record.
   const loadStart = loadavg().map((x) => +x.toFixed(2));
   const served = await startServe();
@@ -448,15 +448,17 @@ async function run({ n, bigN, concs, rounds, listKeys, largeMib, uploadGib, log 
   const page = await rawListPage(served.endpoint, 'list1k/');
   if (!page.ok) throw new Error(`listing for the floor: HTTP ${page.status} ${page.text}`);
   const answers = await cloudlabAnswers(clients.cloudlab);
-  const floor = await startFloor(page.text, answers, { small: Math.max(n, 300), big: bigN });
+  const floor = await startFloor(page.text, answers, { small: Math.max(n, warm), big: bigN });
   spawned.children.push(floor.child);
   clients['sdk-floor'] = client(floor.endpoint);
 
   const ops = Object.fromEntries(TARGETS.map((t) => [t, operations(clients[t])]));
-  // Warm-up: connections, and both sides' code optimised before anything is timed.
+  // Warm-up: connections, and both sides' code optimised before anything is timed. A served
+  // process is still compiling for its first few thousand calls (V8 tiers up its JavaScript and
+  // sql.js's WebAssembly on background threads, which take CPU from the client on two cores).
   for (const t of TARGETS) {
     const o = ops[t];
-    for (let i = 0; i < 300; i++) {
+    for (let i = 0; i < warm; i++) {
       await o['PutObject 1 KiB']('w')(i);
       await o['GetObject 1 KiB']('w')(i);
     }

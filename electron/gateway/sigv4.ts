@@ -7,7 +7,7 @@
  * more (after removing dot segments). Different SDKs normalise slightly differently, so the
  * verifier accepts the request if any of those canonical forms matches.
  */
-import { createHmac, hash, timingSafeEqual } from 'node:crypto';
+import { createHmac, hash } from 'node:crypto';
 import type { GatewayRequest } from './http';
 import { queryV2Parameters, type QueryV2 } from './sigv2';
 
@@ -248,21 +248,23 @@ export function verifySignature(
   const headers = canonicalHeaders(req, auth.signedHeaders);
   if (headers === null) return false;
   const query = canonicalQuery(req, auth.kind === 'query');
-  const expected = Buffer.from(auth.signature.toLowerCase(), 'utf8');
+  // Every request pays this check, so it is plain string building and one-shot hashes.
+  const rest = `\n${query}\n${headers}\n${auth.signedHeaders.join(';')}\n${hashedPayload}`;
+  const head = `${ALGORITHM}\n${auth.amzDate}\n${scope}\n`;
+  const expected = auth.signature.toLowerCase();
   for (const path of canonicalPaths(req.path, credential.service)) {
-    const canonicalRequest = [
-      req.method,
-      path,
-      query,
-      headers,
-      auth.signedHeaders.join(';'),
-      hashedPayload,
-    ].join('\n');
-    const stringToSign = [ALGORITHM, auth.amzDate, scope, sha256Hex(canonicalRequest)].join('\n');
-    const signature = Buffer.from(createHmac('sha256', key).update(stringToSign).digest('hex'), 'utf8');
-    if (signature.length === expected.length && timingSafeEqual(signature, expected)) return true;
+    const signature = key.sign(head + sha256Hex(`${req.method}\n${path}${rest}`));
+    if (sameHex(signature, expected)) return true;
   }
   return false;
+}
+
+/** Constant-time comparison of two hex strings (a signature is not leaked byte by byte). */
+function sameHex(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
 }
 
 /** What a signed streaming upload's chunk signatures are computed with (body-stream.ts). */
@@ -272,7 +274,7 @@ export function chunkSigning(
 ): { key: Buffer; amzDate: string; scope: string; seed: string } {
   const { credential } = auth;
   return {
-    key: signingKey(secret, credential.date, credential.region, credential.service),
+    key: signingKey(secret, credential.date, credential.region, credential.service).key,
     amzDate: auth.amzDate,
     scope: `${credential.date}/${credential.region}/${credential.service}/aws4_request`,
     seed: auth.signature.toLowerCase(),
@@ -281,20 +283,41 @@ export function chunkSigning(
 
 /** A POST policy's Signature Version 4: the signing key's HMAC of the policy as sent (base64). */
 export function postPolicySignature(secret: string, date: string, region: string, policyB64: string): string {
-  return createHmac('sha256', signingKey(secret, date, region, 's3'))
-    .update(policyB64)
-    .digest('hex');
+  return signingKey(secret, date, region, 's3').sign(policyB64);
 }
 
-const keyCache = new Map<string, Buffer>();
-function signingKey(secret: string, date: string, region: string, service: string): Buffer {
+/**
+ * A derived signing key, with its HMAC pads ready: HMAC-SHA256(key, m) is
+ * SHA256(outer ‖ SHA256(inner ‖ m)), two one-shot hashes instead of an Hmac object per request.
+ */
+class SigningKey {
+  private readonly inner: Buffer;
+  private readonly outer: Buffer;
+  constructor(readonly key: Buffer) {
+    this.inner = Buffer.alloc(64, 0x36);
+    this.outer = Buffer.alloc(64, 0x5c);
+    for (let i = 0; i < key.length; i++) {
+      this.inner[i]! ^= key[i]!;
+      this.outer[i]! ^= key[i]!;
+    }
+  }
+  /** HMAC-SHA256 of `message` (UTF-8), as hex. */
+  sign(message: string): string {
+    const text = Buffer.from(message, 'utf8');
+    const inner = hash('sha256', Buffer.concat([this.inner, text], 64 + text.length), 'buffer');
+    return hash('sha256', Buffer.concat([this.outer, inner], 96), 'hex');
+  }
+}
+
+const keyCache = new Map<string, SigningKey>();
+function signingKey(secret: string, date: string, region: string, service: string): SigningKey {
   const cacheKey = `${secret}\0${date}\0${region}\0${service}`;
   let key = keyCache.get(cacheKey);
   if (!key) {
     const kDate = createHmac('sha256', `AWS4${secret}`).update(date).digest();
     const kRegion = createHmac('sha256', kDate).update(region).digest();
     const kService = createHmac('sha256', kRegion).update(service).digest();
-    key = createHmac('sha256', kService).update('aws4_request').digest();
+    key = new SigningKey(createHmac('sha256', kService).update('aws4_request').digest());
     if (keyCache.size > 256) keyCache.clear();
     keyCache.set(cacheKey, key);
   }
@@ -309,9 +332,12 @@ export function uriEncode(text: string): string {
   );
 }
 
+/** A path every signer signs as it is: unreserved characters in non-empty segments, no dot segment. */
+const PLAIN_PATH = /^(?:\/(?!\.\.?(?:\/|$))[A-Za-z0-9\-_.~]+)*\/?$/;
+
 function canonicalPaths(rawPath: string, service: string): string[] {
   const path = rawPath || '/';
-  if (service === 's3') return [path];
+  if (service === 's3' || PLAIN_PATH.test(path)) return [path];
   const encodeEach = (p: string) => p.split('/').map(uriEncode).join('/');
   const forms = new Set<string>([
     encodeEach(normalizeSdkV3(path)),
@@ -375,23 +401,21 @@ function strictDecode(s: string): string {
 const FOLDED_SPACE = /\s\s|[^\S ]/;
 
 function canonicalHeaders(req: GatewayRequest, signed: string[]): string | null {
-  // Only the signed headers are folded: the others are most of a request's headers.
-  const wanted = new Set(signed);
-  const values = new Map<string, string[]>();
-  for (let i = 0; i < req.rawHeaders.length; i += 2) {
-    const name = req.rawHeaders[i]!.toLowerCase();
-    if (!wanted.has(name)) continue;
-    const list = values.get(name);
-    const trimmed = req.rawHeaders[i + 1]!.trim();
-    const value = FOLDED_SPACE.test(trimmed) ? trimmed.replace(/\s+/g, ' ') : trimmed;
-    if (list) list.push(value);
-    else values.set(name, [value]);
-  }
-  const lines: string[] = [];
+  const raw = req.rawHeaders;
+  let lines = '';
+  // Each signed header's values in the order received; only those are folded (the others are
+  // most of a request's headers).
   for (const name of signed) {
-    const v = values.get(name);
-    if (!v) return null;
-    lines.push(`${name}:${v.join(',')}\n`);
+    let joined: string | undefined;
+    for (let i = 0; i < raw.length; i += 2) {
+      const rawName = raw[i]!;
+      if (rawName.length !== name.length || rawName.toLowerCase() !== name) continue;
+      const trimmed = raw[i + 1]!.trim();
+      const value = FOLDED_SPACE.test(trimmed) ? trimmed.replace(/\s+/g, ' ') : trimmed;
+      joined = joined === undefined ? value : `${joined},${value}`;
+    }
+    if (joined === undefined) return null;
+    lines += `${name}:${joined}\n`;
   }
-  return lines.join('');
+  return lines;
 }
