@@ -55,13 +55,24 @@ export function parseAuth(req: GatewayRequest): ParsedAuth {
         message: `Unsupported Authorization header: only ${ALGORITHM} is supported.`,
       };
     }
-    const parts = new Map<string, string>();
+    // Credential=…, SignedHeaders=…, Signature=… (any order, spaces allowed around each part).
+    let credentialText = '';
+    let signedText = '';
+    let signature = '';
     for (const piece of header.slice(ALGORITHM.length + 1).split(',')) {
       const eq = piece.indexOf('=');
-      if (eq > 0) parts.set(piece.slice(0, eq).trim(), piece.slice(eq + 1).trim());
+      if (eq <= 0) continue;
+      const name = piece.slice(0, eq).trim();
+      const value = piece.slice(eq + 1).trim();
+      if (name === 'Credential') credentialText = value;
+      else if (name === 'SignedHeaders') signedText = value;
+      else if (name === 'Signature') signature = value;
     }
-    const missing = ['Credential', 'SignedHeaders', 'Signature'].filter((k) => !parts.get(k));
-    const credential = parseCredential(parts.get('Credential') ?? '');
+    const missing: string[] = [];
+    if (!credentialText) missing.push('Credential');
+    if (!signedText) missing.push('SignedHeaders');
+    if (!signature) missing.push('Signature');
+    const credential = parseCredential(credentialText);
     if (missing.length > 0 || !credential) {
       return {
         kind: 'malformed',
@@ -83,11 +94,8 @@ export function parseAuth(req: GatewayRequest): ParsedAuth {
     return {
       kind: 'header',
       credential,
-      signedHeaders: parts
-        .get('SignedHeaders')!
-        .split(';')
-        .map((h) => h.toLowerCase()),
-      signature: parts.get('Signature')!,
+      signedHeaders: signedText.toLowerCase().split(';'),
+      signature,
       amzDate,
     };
   }

@@ -342,9 +342,13 @@ export class RestCodec implements ProtocolCodec {
     let status = op.http.responseCode ?? 200;
     let body: WireResponse['body'];
     if (shape) {
-      for (const [name, member] of this.model.members(shape)) {
+      // The output's own members, not every member of its shape: GetObject's output shape has
+      // some forty, an answer a dozen.
+      const byName = this.membersByName(shape);
+      for (const name in value) {
+        const member = byName.get(name);
         const v = value[name];
-        if (v === undefined || v === null) continue;
+        if (!member || v === undefined || v === null) continue;
         const loc = member.locationName ?? name;
         if (member.location === 'statusCode') status = Number(v);
         else if (member.location === 'header') headers[loc] = this.headerText(member, v);
@@ -358,6 +362,13 @@ export class RestCodec implements ProtocolCodec {
     }
     if (req.method === 'HEAD') body = undefined;
     return { status, headers, body };
+  }
+
+  private readonly memberMaps = new WeakMap<Shape, Map<string, Shape>>();
+  private membersByName(shape: Shape): Map<string, Shape> {
+    let map = this.memberMaps.get(shape);
+    if (!map) this.memberMaps.set(shape, (map = new Map(this.model.members(shape))));
+    return map;
   }
 
   private encodeBody(
