@@ -3,7 +3,7 @@
  * the metadata transaction that refers to them), or — for an in-memory workspace — in memory,
  * bounded.
  */
-import { createHash } from 'node:crypto';
+import { createHash, hash as oneShotHash, type Hash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { Cloud } from '../../cloud';
 import type { Tx } from '../../kernel/store';
@@ -114,8 +114,10 @@ export class S3Runtime implements ServiceRuntime {
     // yet, so an object gets a checksum only when the request names one (see checksums.ts).
     const algorithm = plan.algorithm;
     const sums = new ChecksumSet([...(algorithm ? [algorithm] : []), ...(options.compute ?? [])]);
-    // Bytes at hand and small streams hash here; a large stream's MD5 goes to the worker.
-    const md5 = createHash('md5');
+    // Bytes at hand and small streams hash here; a large stream's MD5 goes to the worker. Bytes
+    // at hand are hashed with one-shot calls: a Hash object costs more than a small body's hash.
+    let md5Hash: Hash | undefined;
+    const md5 = (): Hash => (md5Hash ??= createHash('md5'));
     let md5Off: Md5Job | undefined;
     let md5Hex: string | undefined;
     let checksums: Checksums | undefined;
@@ -127,7 +129,7 @@ export class S3Runtime implements ServiceRuntime {
     const described = (hash: string, size: number): StoredBody => ({
       hash,
       size,
-      md5: md5Hex ?? md5.digest('hex'),
+      md5: md5Hex ?? md5().digest('hex'),
       checksums: checksums ?? {},
       checksumAlgorithm: algorithm,
       checksumRequested: plan.algorithm !== undefined,
@@ -147,10 +149,10 @@ export class S3Runtime implements ServiceRuntime {
       // no stream. SHA-256 is both the content address and, when one was sent, the check of
       // x-amz-content-sha256 — a stream's check fails before the checksums are compared, so here too.
       const data = Buffer.from(source.buffer, source.byteOffset, source.byteLength);
-      md5.update(data);
+      md5Hex = oneShotHash('md5', data, 'hex');
       sums.update(data);
       const expected = wire?.payloadSha256;
-      const sha = createHash('sha256').update(data).digest('hex');
+      const sha = oneShotHash('sha256', data, 'hex');
       if (expected !== undefined && sha !== expected)
         throw checksumErrors.contentSha256Mismatch(expected, sha);
       finish();
@@ -199,7 +201,7 @@ export class S3Runtime implements ServiceRuntime {
           throw checksumErrors.contentSha256Mismatch(expected, shaHex);
         finish();
         if (md5Off) md5Hex = await md5Off.digest();
-        else for (const c of held) md5.update(c);
+        else for (const c of held) md5().update(c);
       }
       // A small body goes into the store (a row, in its own acknowledged write) instead of a
       // file: creating and renaming a file costs more than the rest of a small PutObject.
@@ -230,7 +232,7 @@ export class S3Runtime implements ServiceRuntime {
     for await (const chunk of chunks) {
       size += chunk.length;
       if (this.memoryBytes + size > MEMORY_LIMIT) throw errors.tooLargeForMemory(MEMORY_LIMIT);
-      md5.update(chunk);
+      md5().update(chunk);
       sha.update(chunk);
       sums.update(chunk);
       parts.push(Buffer.from(chunk));
