@@ -27,7 +27,7 @@ import {
 } from './form-upload';
 import { ModelRegistry, type OperationModel } from './model';
 import { malformedXml, parseXmlDocument, XmlReader } from './protocols/xml-reader';
-import { stringToSignV2, verifyQueryV2, type QueryV2 } from './sigv2';
+import { stringToSignV2, verifyHeaderV2, verifyQueryV2, type HeaderV2, type QueryV2 } from './sigv2';
 import { createCodec, type ProtocolCodec } from './protocols';
 import { ServiceRouter, type Routed } from './route';
 import {
@@ -212,10 +212,15 @@ export class Gateway {
     switch (auth.kind) {
       case 'none':
         throw fail(service.auth.missing);
-      case 'unsupported':
-        throw new AwsError(isS3 ? 'InvalidRequest' : 'IncompleteSignature', auth.message);
       case 'v2-query':
         return this.authenticateV2(req, auth.v2, routed);
+      case 'v2-header':
+        if (!isS3)
+          throw new AwsError(
+            'IncompleteSignature',
+            'The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.',
+          );
+        return this.authenticateHeaderV2(req, auth.v2, service);
       case 'malformed':
         throw new AwsError(
           isS3
@@ -358,34 +363,68 @@ export class Gateway {
   /** S3's legacy presigned URLs (sigv2.ts); other services know no such thing. */
   private authenticateV2(req: GatewayRequest, v2: QueryV2 | undefined, routed: Routed): Principal {
     const service = routed.service;
-    const fail = (spec: ErrorSpec, fields?: Record<string, string>) =>
-      new AwsError(spec[0], spec[2], { status: spec[1], ...(fields ? { fields } : {}) });
-    if (service.name !== 's3') throw fail(service.auth.missing);
+    if (service.name !== 's3') {
+      const [code, status, message] = service.auth.missing;
+      throw new AwsError(code, message, { status });
+    }
     if (!v2)
       throw new AwsError(
         'AccessDenied',
         'Query-string authentication requires the Signature, Expires and AWSAccessKeyId parameters',
         { status: 403 },
       );
-    const key = this.options.cloud.accounts.accessKey(v2.accessKeyId);
-    if (!key || key.status !== 'Active')
-      throw fail(service.auth.unknownKey, { AWSAccessKeyId: v2.accessKeyId });
+    const key = this.v2Key(service, v2.accessKeyId);
     const now = this.realNow();
     if (now > v2.expires * 1000) {
-      const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
       throw new AwsError('AccessDenied', 'Request has expired', {
         status: 403,
-        fields: { Expires: iso(v2.expires * 1000), ServerTime: iso(now) },
+        fields: { Expires: isoSeconds(v2.expires * 1000), ServerTime: isoSeconds(now) },
       });
     }
-    if (!verifyQueryV2(req, v2, key.secretAccessKey))
-      // As S3 does: what it signed, so a learner can see which part differs.
-      throw fail(service.auth.badSignature, {
-        AWSAccessKeyId: v2.accessKeyId,
-        StringToSign: stringToSignV2(req, v2.expires),
-        SignatureProvided: v2.signature,
-      });
+    if (!verifyQueryV2(req, v2, key.secretAccessKey)) throw signatureV2Mismatch(service, req, v2, v2.expires);
     return key.principal;
+  }
+
+  /** S3's legacy `Authorization: AWS key:signature` header (sigv2.ts). */
+  private authenticateHeaderV2(
+    req: GatewayRequest,
+    v2: HeaderV2 | string,
+    service: ServiceDefinition,
+  ): Principal {
+    if (typeof v2 === 'string') throw new AwsError('InvalidArgument', v2);
+    if (Number.isNaN(v2.requestTime))
+      throw new AwsError('AccessDenied', 'AWS authentication requires a valid Date or x-amz-date header', {
+        status: 403,
+      });
+    const key = this.v2Key(service, v2.accessKeyId);
+    const now = this.realNow();
+    if (Math.abs(now - v2.requestTime) > 15 * 60 * 1000) {
+      throw new AwsError(
+        'RequestTimeTooSkewed',
+        'The difference between the request time and the current time is too large.',
+        {
+          status: 403,
+          fields: {
+            RequestTime: req.headers['x-amz-date'] ?? req.headers['date'] ?? '',
+            ServerTime: isoSeconds(now),
+            MaxAllowedSkewMilliseconds: '900000',
+          },
+        },
+      );
+    }
+    if (!verifyHeaderV2(req, v2, key.secretAccessKey))
+      throw signatureV2Mismatch(service, req, v2, v2.signedDate);
+    return key.principal;
+  }
+
+  /** The active access key a V2 signature names (S3's InvalidAccessKeyId otherwise). */
+  private v2Key(service: ServiceDefinition, accessKeyId: string) {
+    const key = this.options.cloud.accounts.accessKey(accessKeyId);
+    if (!key || key.status !== 'Active') {
+      const [code, status, message] = service.auth.unknownKey;
+      throw new AwsError(code, message, { status, fields: { AWSAccessKeyId: accessKeyId } });
+    }
+    return key;
   }
 
   private toAwsError(e: unknown): AwsError {
@@ -407,17 +446,39 @@ export class Gateway {
 
 class BodyTooLarge extends Error {}
 
+/** A time as S3 writes it in its error fields: ISO 8601 to the second. */
+function isoSeconds(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** S3's answer to a V2 signature that does not verify: what it signed, so a learner can compare. */
+function signatureV2Mismatch(
+  service: ServiceDefinition,
+  req: GatewayRequest,
+  v2: { accessKeyId: string; signature: string },
+  expiresOrDate: number | string,
+): AwsError {
+  const [code, status, message] = service.auth.badSignature;
+  return new AwsError(code, message, {
+    status,
+    fields: {
+      AWSAccessKeyId: v2.accessKeyId,
+      StringToSign: stringToSignV2(req, expiresOrDate),
+      SignatureProvided: v2.signature,
+    },
+  });
+}
+
 /** S3's answer to a presigned URL past its expiry: when it expired, and the server's time. */
 function presignedExpired(auth: Extract<ParsedAuth, { kind: 'header' | 'query' }>, nowMs: number): AwsError {
-  const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
   const signedAt = amzDateToMillis(auth.amzDate);
   const expires = auth.expires ?? 0;
   return new AwsError('AccessDenied', 'Request has expired', {
     status: 403,
     fields: {
       'X-Amz-Expires': String(expires),
-      ...(Number.isNaN(signedAt) ? {} : { Expires: iso(signedAt + expires * 1000) }),
-      ServerTime: iso(nowMs),
+      ...(Number.isNaN(signedAt) ? {} : { Expires: isoSeconds(signedAt + expires * 1000) }),
+      ServerTime: isoSeconds(nowMs),
     },
   });
 }

@@ -9,7 +9,7 @@
  */
 import { createHmac, hash } from 'node:crypto';
 import type { GatewayRequest } from './http';
-import { queryV2Parameters, type QueryV2 } from './sigv2';
+import { parseHeaderV2, queryV2Parameters, type HeaderV2, type QueryV2 } from './sigv2';
 
 export const ALGORITHM = 'AWS4-HMAC-SHA256';
 export const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
@@ -25,7 +25,8 @@ export type ParsedAuth =
   | { kind: 'none' }
   /** S3's legacy presigned URL (sigv2.ts); `v2` undefined when a parameter is missing. */
   | { kind: 'v2-query'; v2?: QueryV2 }
-  | { kind: 'unsupported'; message: string }
+  /** S3's legacy `Authorization: AWS key:signature` (sigv2.ts); a string: why it is malformed. */
+  | { kind: 'v2-header'; v2: HeaderV2 | string }
   | { kind: 'malformed'; message: string; credential?: Credential; query?: boolean }
   | {
       kind: 'header' | 'query';
@@ -42,13 +43,7 @@ export type ParsedAuth =
 export function parseAuth(req: GatewayRequest): ParsedAuth {
   const header = req.headers['authorization'];
   if (header !== undefined) {
-    if (header.startsWith('AWS ')) {
-      return {
-        kind: 'unsupported',
-        message:
-          'The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.',
-      };
-    }
+    if (header.startsWith('AWS ')) return { kind: 'v2-header', v2: parseHeaderV2(header, req) };
     if (!header.startsWith(`${ALGORITHM} `)) {
       return {
         kind: 'malformed',

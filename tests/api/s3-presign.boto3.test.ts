@@ -1,9 +1,11 @@
 /**
- * Presigned URLs made by boto3 (Debian's python3-boto3, which .ci/run installs): in us-east-1
- * boto3 presigns S3 with Signature Version 2 (`?AWSAccessKeyId=…&Expires=…&Signature=…`), as the
- * AWS CLI v1 does, and S3 accepts them. GET (with a response override), PUT (with and without a
- * signed Content-Type), a tampered URL, an expired one.
+ * Signature Version 2 from boto3 (Debian's python3-boto3, which .ci/run installs). Presigned
+ * URLs: in us-east-1 boto3 presigns S3 with it (`?AWSAccessKeyId=…&Expires=…&Signature=…`), as the
+ * AWS CLI v1 does, and S3 accepts them — GET (with a response override), PUT (with and without a
+ * signed Content-Type), a tampered URL, an expired one. The `Authorization: AWS key:signature`
+ * header: boto3 with `signature_version='s3'`, and a request signed too long ago.
  */
+import { createHmac } from 'node:crypto';
 import { CreateBucketCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runBoto3 } from '../support/boto3';
@@ -92,5 +94,66 @@ describe('boto3 presigned URLs (Signature Version 2)', () => {
     const late = await expired.text();
     expect(late).toContain('<Message>Request has expired</Message>');
     expect(late).toMatch(/<Expires>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ<\/Expires>/);
+  });
+});
+
+describe("boto3 with signature_version='s3' (the Authorization: AWS key:signature header)", () => {
+  // Operations without a sub-resource: Debian's botocore 1.29 signs a sub-resource twice
+  // (\`/bucket?location?location\`), which S3 itself refuses as SignatureDoesNotMatch.
+  it('puts, reads, lists, copies and deletes; a wrong secret is SignatureDoesNotMatch', () => {
+    const program = `
+import json, sys, boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
+def client(secret):
+    return boto3.client('s3', endpoint_url=sys.argv[1], region_name='us-east-1',
+                        aws_access_key_id='test', aws_secret_access_key=secret,
+                        config=Config(signature_version='s3', s3={'addressing_style': 'path'}))
+s3, b, out = client('test'), sys.argv[2], {}
+s3.put_object(Bucket=b, Key='v2/a b+c.txt', Body=b'signed with v2', ContentType='text/plain',
+              Metadata={'who': 'boto3'})
+got = s3.get_object(Bucket=b, Key='v2/a b+c.txt')
+out['body'], out['type'], out['meta'] = got['Body'].read().decode(), got['ContentType'], got['Metadata']
+s3.copy_object(Bucket=b, Key='v2/copy.txt', CopySource={'Bucket': b, 'Key': 'v2/a b+c.txt'})
+out['keys'] = [o['Key'] for o in s3.list_objects(Bucket=b, Prefix='v2/')['Contents']]
+out['size'] = s3.head_object(Bucket=b, Key='v2/copy.txt')['ContentLength']
+out['buckets'] = b in [x['Name'] for x in s3.list_buckets()['Buckets']]
+for key in ['v2/a b+c.txt', 'v2/copy.txt']:
+    s3.delete_object(Bucket=b, Key=key)
+out['after'] = s3.list_objects(Bucket=b, Prefix='v2/').get('Contents', [])
+try:
+    client('wrong').get_object(Bucket=b, Key='notes/a b+c.txt')
+except ClientError as e:
+    out['wrong'] = e.response['Error']['Code']
+print(json.dumps(out))
+`;
+    const out = JSON.parse(runBoto3(program, [served().endpoint, BUCKET]));
+    expect(out).toEqual({
+      body: 'signed with v2',
+      type: 'text/plain',
+      meta: { who: 'boto3' },
+      keys: ['v2/a b+c.txt', 'v2/copy.txt'],
+      size: 14,
+      buckets: true,
+      after: [],
+      wrong: 'SignatureDoesNotMatch',
+    });
+  });
+  it('a request signed more than 15 minutes ago is RequestTimeTooSkewed; no date is AccessDenied', async () => {
+    const url = `${served().endpoint}/${BUCKET}`;
+    const date = new Date(Date.now() - 20 * 60 * 1000).toUTCString();
+    const signature = createHmac('sha1', 'test').update(`GET\n\n\n${date}\n/${BUCKET}`).digest('base64');
+    const skewed = await fetch(url, { headers: { date, authorization: `AWS test:${signature}` } });
+    expect(skewed.status).toBe(403);
+    const xml = await skewed.text();
+    expect(xml).toContain('<Code>RequestTimeTooSkewed</Code>');
+    expect(xml).toContain('<MaxAllowedSkewMilliseconds>900000</MaxAllowedSkewMilliseconds>');
+
+    const undated = await fetch(url, { headers: { authorization: 'AWS test:abc' } });
+    expect(undated.status).toBe(403);
+    expect(await undated.text()).toContain('AWS authentication requires a valid Date or x-amz-date header');
+    const malformed = await fetch(url, { headers: { authorization: 'AWS test' } });
+    expect(malformed.status).toBe(400);
+    expect(await malformed.text()).toContain('<Code>InvalidArgument</Code>');
   });
 });

@@ -163,6 +163,6 @@ describe('SigV4 verification', () => {
         }),
       ),
     );
-    expect(v2.kind).toBe('unsupported');
+    expect(v2.kind).toBe('v2-header');
   });
 });
