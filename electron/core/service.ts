@@ -120,6 +120,11 @@ export interface ServiceDefinition<S extends ServiceName = ServiceName> {
   anonymous?: (cloud: Cloud, request: AnonymousRequest) => Principal;
   /** Browser CORS (S3's bucket CORS rules): preflights and the headers of matching answers. */
   cors?: CorsSupport;
+  /**
+   * Services that take Signature Version 2 (S3): whether a request for this bucket (undefined:
+   * no bucket) may use it. S3 takes it only in the Regions it had before 2014.
+   */
+  signatureV2?: (cloud: Cloud, bucket: string | undefined) => boolean;
 }
 
 export const SIGNATURE_MISMATCH_MESSAGE =

@@ -215,11 +215,8 @@ export class Gateway {
       case 'v2-query':
         return this.authenticateV2(req, auth.v2, routed);
       case 'v2-header':
-        if (!isS3)
-          throw new AwsError(
-            'IncompleteSignature',
-            'The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.',
-          );
+        if (!isS3) throw new AwsError('IncompleteSignature', V4_ONLY);
+        this.checkSignatureV2Region(req, routed);
         return this.authenticateHeaderV2(req, auth.v2, service);
       case 'malformed':
         throw new AwsError(
@@ -373,6 +370,7 @@ export class Gateway {
         'Query-string authentication requires the Signature, Expires and AWSAccessKeyId parameters',
         { status: 403 },
       );
+    this.checkSignatureV2Region(req, routed);
     const key = this.v2Key(service, v2.accessKeyId);
     const now = this.realNow();
     if (now > v2.expires * 1000) {
@@ -417,6 +415,22 @@ export class Gateway {
     return key.principal;
   }
 
+  /** S3 takes Signature Version 2 only for buckets in the Regions it had before 2014. */
+  private checkSignatureV2Region(req: GatewayRequest, routed: Routed): void {
+    const accepts = routed.service.signatureV2;
+    if (!accepts) return;
+    const first = req.routePath.split('/')[1];
+    let bucket = routed.bucket;
+    if (bucket === undefined && first) {
+      try {
+        bucket = decodeURIComponent(first);
+      } catch {
+        bucket = first;
+      }
+    }
+    if (!accepts(this.options.cloud, bucket)) throw new AwsError('InvalidRequest', V4_ONLY);
+  }
+
   /** The active access key a V2 signature names (S3's InvalidAccessKeyId otherwise). */
   private v2Key(service: ServiceDefinition, accessKeyId: string) {
     const key = this.options.cloud.accounts.accessKey(accessKeyId);
@@ -445,6 +459,10 @@ export class Gateway {
 }
 
 class BodyTooLarge extends Error {}
+
+/** What a service that takes Signature Version 4 only answers an older signature. */
+const V4_ONLY =
+  'The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.';
 
 /** A time as S3 writes it in its error fields: ISO 8601 to the second. */
 function isoSeconds(ms: number): string {

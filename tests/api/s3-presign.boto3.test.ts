@@ -156,4 +156,29 @@ print(json.dumps(out))
     expect(malformed.status).toBe(400);
     expect(await malformed.text()).toContain('<Code>InvalidArgument</Code>');
   });
+
+  it('is refused for a bucket in a Region S3 opened after 2014, as S3 refuses it', async () => {
+    const frankfurt = 'v2-frankfurt';
+    await s3Client(served().endpoint, { region: 'eu-central-1' }).send(
+      new CreateBucketCommand({
+        Bucket: frankfurt,
+        CreateBucketConfiguration: { LocationConstraint: 'eu-central-1' },
+      }),
+    );
+    const date = new Date().toUTCString();
+    const sign = (resource: string) =>
+      createHmac('sha1', 'test').update(`GET\n\n\n${date}\n${resource}`).digest('base64');
+    const header = (resource: string) => ({ date, authorization: `AWS test:${sign(resource)}` });
+    const refused = await fetch(`${served().endpoint}/${frankfurt}`, { headers: header(`/${frankfurt}/`) });
+    expect(refused.status).toBe(400);
+    const xml = await refused.text();
+    expect(xml).toContain('<Code>InvalidRequest</Code>');
+    expect(xml).toContain('Please use AWS4-HMAC-SHA256.');
+    const expires = Math.floor(Date.now() / 1000) + 60;
+    const url = `${served().endpoint}/${frankfurt}/k?AWSAccessKeyId=test&Expires=${expires}&Signature=x`;
+    expect((await fetch(url)).status).toBe(400);
+    // The same request for the us-east-1 bucket is answered.
+    const listed = await fetch(`${served().endpoint}/${BUCKET}`, { headers: header(`/${BUCKET}/`) });
+    expect(listed.status).toBe(200);
+  });
 });

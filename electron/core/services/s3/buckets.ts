@@ -2,6 +2,7 @@
 import type * as S3 from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import type { Empty } from '../../../contract/aws-api';
+import type { Cloud } from '../../cloud';
 import type { Store, Tx } from '../../kernel/store';
 import type { OperationContext } from '../../service';
 import { s3Runtime } from './bodies';
@@ -37,6 +38,27 @@ export function bucketNamed(db: Pick<Store, 'get'> | Pick<Tx, 'get'>, name: stri
     (d) => d.get<BucketRow>('SELECT * FROM s3_buckets WHERE name = ?', [name]),
     (row) => (row ? { ...row } : undefined),
   );
+}
+
+/**
+ * The Regions where S3 still takes Signature Version 2 (presigned URLs and the `AWS key:signature`
+ * header): those it had before 30 January 2014; later Regions take Signature Version 4 only.
+ */
+const SIGNATURE_V2_REGIONS = new Set([
+  'us-east-1',
+  'us-west-1',
+  'us-west-2',
+  'eu-west-1',
+  'ap-southeast-1',
+  'ap-southeast-2',
+  'ap-northeast-1',
+  'sa-east-1',
+]);
+
+/** May a request for this bucket use Signature Version 2? (Unknown buckets: NoSuchBucket later.) */
+export function signatureV2Accepted(cloud: Cloud, bucket: string | undefined): boolean {
+  const row = bucket ? bucketNamed(cloud.store, bucket) : undefined;
+  return !row || SIGNATURE_V2_REGIONS.has(row.region);
 }
 
 /** The caller's bucket, or NoSuchBucket / AccessDenied (another account's bucket). */

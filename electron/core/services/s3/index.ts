@@ -5,6 +5,7 @@
 import { defineService } from '../../service';
 import * as acl from './acl';
 import { anonymousS3 } from './anonymous';
+import { signatureV2Accepted } from './buckets';
 import * as config from './bucket-subresources';
 import { s3Cors } from './cors';
 import * as lifecycle from './lifecycle-config';
@@ -34,6 +35,7 @@ export const s3 = defineService({
   blobColumns: ['s3_objects.blob', 's3_versions.blob', 's3_parts.blob'],
   runtime: (cloud) => new S3Runtime(cloud),
   anonymous: anonymousS3,
+  signatureV2: signatureV2Accepted,
   cors: s3Cors,
   operations: {
     PutBucketTagging: config.putBucketTagging,
