@@ -509,7 +509,7 @@ function corsRequest(head: GatewayRequest): CorsRequest {
 function hasStreamingPayload(codec: ProtocolCodec, op: OperationModel): boolean {
   const payload = op.input?.payload;
   if (!payload || !op.input) return false;
-  const member = codec.model.members(op.input).find(([name]) => name === payload)?.[1];
+  const member = codec.model.member(op.input, payload);
   return member?.type === 'blob' && member.streaming === true;
 }
 

@@ -134,9 +134,17 @@ export class ServiceModel {
     memberCache.set(shape, list);
     return list;
   }
+
+  /** One member of a structure by name, resolved (a lookup, not a walk of every member). */
+  member(shape: Shape, name: string): Shape | undefined {
+    let byName = memberByName.get(shape);
+    if (!byName) memberByName.set(shape, (byName = new Map(this.members(shape))));
+    return byName.get(name);
+  }
 }
 
 const memberCache = new WeakMap<Shape, Array<[string, Shape]>>();
+const memberByName = new WeakMap<Shape, Map<string, Shape>>();
 
 /** Loads each service's model once, on first use. */
 export class ModelRegistry {

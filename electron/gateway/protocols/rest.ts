@@ -276,7 +276,8 @@ export class RestCodec implements ProtocolCodec {
 
   private decodeBody(req: GatewayRequest, shape: Shape): Record<string, unknown> {
     if (shape.payload) {
-      const [name, member] = this.model.members(shape).find(([n]) => n === shape.payload)!;
+      const name = shape.payload;
+      const member = this.model.member(shape, name)!;
       if (member.type === 'blob' && member.streaming && req.bodyStream) return { [name]: req.bodyStream };
       if (member.type === 'blob')
         return req.body.length > 0 || member.streaming ? { [name]: new Uint8Array(req.body) } : {};
@@ -344,9 +345,8 @@ export class RestCodec implements ProtocolCodec {
     if (shape) {
       // The output's own members, not every member of its shape: GetObject's output shape has
       // some forty, an answer a dozen.
-      const byName = this.membersByName(shape);
       for (const name in value) {
-        const member = byName.get(name);
+        const member = this.model.member(shape, name);
         const v = value[name];
         if (!member || v === undefined || v === null) continue;
         const loc = member.locationName ?? name;
@@ -364,13 +364,6 @@ export class RestCodec implements ProtocolCodec {
     return { status, headers, body };
   }
 
-  private readonly memberMaps = new WeakMap<Shape, Map<string, Shape>>();
-  private membersByName(shape: Shape): Map<string, Shape> {
-    let map = this.memberMaps.get(shape);
-    if (!map) this.memberMaps.set(shape, (map = new Map(this.model.members(shape))));
-    return map;
-  }
-
   private encodeBody(
     op: OperationModel,
     shape: Shape,
@@ -378,7 +371,8 @@ export class RestCodec implements ProtocolCodec {
     headers: Record<string, string>,
   ) {
     if (shape.payload) {
-      const [name, member] = this.model.members(shape).find(([n]) => n === shape.payload)!;
+      const name = shape.payload;
+      const member = this.model.member(shape, name)!;
       const v = value[name];
       if (v === undefined || v === null) return undefined;
       if (member.type === 'blob' || member.type === 'string') {
