@@ -31,7 +31,6 @@ import { stringToSignV2, verifyHeaderV2, verifyQueryV2, type HeaderV2, type Quer
 import { createCodec, type ProtocolCodec } from './protocols';
 import { ServiceRouter, type Routed } from './route';
 import {
-  amzDateToMillis,
   checkPayloadHash,
   chunkSigning,
   checkTime,
@@ -40,6 +39,7 @@ import {
   verifySignature,
   type ParsedAuth,
 } from './sigv4';
+import { amzDateToMillis } from './amz-date';
 import { handleWebsite, websiteHostOf } from './website';
 
 export interface GatewayOptions {

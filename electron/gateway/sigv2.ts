@@ -17,6 +17,7 @@
  * (`Content-Type`, `Content-MD5`, `x-amz-*`) count when the request does not send them itself.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { amzDateToMillis } from './amz-date';
 import type { GatewayRequest } from './http';
 
 export interface QueryV2 {
@@ -57,9 +58,8 @@ export function parseHeaderV2(header: string, req: GatewayRequest): HeaderV2 | s
 
 /** A Date or x-amz-date value as V2 signers send it (RFC 1123), or the ISO basic form. */
 function httpDateToMillis(text: string): number {
-  const basic = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(text.trim());
-  if (basic) return Date.UTC(+basic[1]!, +basic[2]! - 1, +basic[3]!, +basic[4]!, +basic[5]!, +basic[6]!);
-  return Date.parse(text);
+  const basic = amzDateToMillis(text.trim());
+  return Number.isNaN(basic) ? Date.parse(text) : basic;
 }
 
 /** The parameters of a V2 presigned URL, if the request has any of them. */

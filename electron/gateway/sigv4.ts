@@ -8,6 +8,7 @@
  * verifier accepts the request if any of those canonical forms matches.
  */
 import { createHmac, hash } from 'node:crypto';
+import { amzDateToMillis } from './amz-date';
 import type { GatewayRequest } from './http';
 import { parseHeaderV2, queryV2Parameters, type HeaderV2, type QueryV2 } from './sigv2';
 
@@ -175,12 +176,6 @@ export function toAmzDate(d: Date): string {
     .toISOString()
     .replace(/[-:]/g, '')
     .replace(/\.\d{3}/, '');
-}
-
-export function amzDateToMillis(amzDate: string): number {
-  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(amzDate);
-  if (!m) return NaN;
-  return Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
 }
 
 export type TimeCheck = 'ok' | 'expired' | 'not-yet-valid';
