@@ -206,18 +206,24 @@ export class Gateway {
 
   private authenticate(req: GatewayRequest, auth: ParsedAuth, routed: Routed): Principal {
     const service = routed.service;
-    const fail = (spec: ErrorSpec, message?: string) =>
-      new AwsError(spec[0], message ?? spec[2], { status: spec[1] });
     const isS3 = service.name === 's3';
     switch (auth.kind) {
       case 'none':
-        throw fail(service.auth.missing);
+        throw specError(service.auth.missing);
       case 'v2-query':
-        return this.authenticateV2(req, auth.v2, routed);
-      case 'v2-header':
-        if (!isS3) throw new AwsError('IncompleteSignature', V4_ONLY);
-        this.checkSignatureV2Region(req, routed);
-        return this.authenticateHeaderV2(req, auth.v2, service);
+      case 'v2-header': {
+        // Signature Version 2: S3's (the signatureV2 hook), and then only for some buckets.
+        const accepts = service.signatureV2;
+        if (!accepts) {
+          if (auth.kind === 'v2-query') throw specError(service.auth.missing);
+          throw new AwsError('IncompleteSignature', V4_ONLY);
+        }
+        if (!accepts(this.options.cloud, requestBucket(req, routed)))
+          throw new AwsError('InvalidRequest', V4_ONLY);
+        return auth.kind === 'v2-query'
+          ? this.authenticateV2(req, auth.v2, service)
+          : this.authenticateHeaderV2(req, auth.v2, service);
+      }
       case 'malformed':
         throw new AwsError(
           isS3
@@ -238,20 +244,19 @@ export class Gateway {
           `The authorization header is malformed; the region '${credential.region}' is wrong; expecting 'us-east-1'`,
         );
       }
-      throw fail(
-        service.auth.badSignature,
-        `Credential should be scoped to a valid region, not '${credential.region}'.`,
-      );
+      throw specError(service.auth.badSignature, {
+        message: `Credential should be scoped to a valid region, not '${credential.region}'.`,
+      });
     }
     const key = this.options.cloud.accounts.accessKey(credential.accessKeyId);
-    if (!key || key.status !== 'Active') throw fail(service.auth.unknownKey);
+    if (!key || key.status !== 'Active') throw specError(service.auth.unknownKey);
     const time = checkTime(auth, this.realNow());
     if (time !== 'ok') {
       if (auth.kind === 'query' && isS3) {
         if (time === 'expired') throw presignedExpired(auth, this.realNow());
         throw new AwsError('AccessDenied', 'Request is not valid yet', { status: 403 });
       }
-      throw fail(service.auth.expired);
+      throw specError(service.auth.expired);
     }
     const hash = payloadHash(req, auth, service.signingName);
     const payload = checkPayloadHash(req, hash);
@@ -262,7 +267,7 @@ export class Gateway {
           "The provided 'x-amz-content-sha256' header does not match what was computed.",
         );
       }
-      throw fail(service.auth.badSignature);
+      throw specError(service.auth.badSignature);
     }
     if (payload === 'invalid') {
       throw new AwsError(
@@ -270,7 +275,7 @@ export class Gateway {
         'x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-…, or a valid sha256 value.',
       );
     }
-    if (!verifySignature(req, auth, key.secretAccessKey, hash)) throw fail(service.auth.badSignature);
+    if (!verifySignature(req, auth, key.secretAccessKey, hash)) throw specError(service.auth.badSignature);
     if (req.bodyStream) armChunkSignatures(req.bodyStream, chunkSigning(auth, key.secretAccessKey));
     return key.principal;
   }
@@ -298,7 +303,7 @@ export class Gateway {
         },
         this.realNow(),
       );
-      const bucket = routed.bucket ?? decodeURIComponent(head.routePath.split('/')[1]!);
+      const bucket = requestBucket(head, routed) ?? '';
       const tagging = formField(form, 'tagging');
       const input: PostObjectRequest = {
         Bucket: bucket,
@@ -357,20 +362,18 @@ export class Gateway {
     return (new XmlReader(codec.model).read(doc.node, shape) as { TagSet?: S3Tag[] }).TagSet ?? [];
   }
 
-  /** S3's legacy presigned URLs (sigv2.ts); other services know no such thing. */
-  private authenticateV2(req: GatewayRequest, v2: QueryV2 | undefined, routed: Routed): Principal {
-    const service = routed.service;
-    if (service.name !== 's3') {
-      const [code, status, message] = service.auth.missing;
-      throw new AwsError(code, message, { status });
-    }
+  /** S3's legacy presigned URLs (sigv2.ts). */
+  private authenticateV2(
+    req: GatewayRequest,
+    v2: QueryV2 | undefined,
+    service: ServiceDefinition,
+  ): Principal {
     if (!v2)
       throw new AwsError(
         'AccessDenied',
         'Query-string authentication requires the Signature, Expires and AWSAccessKeyId parameters',
         { status: 403 },
       );
-    this.checkSignatureV2Region(req, routed);
     const key = this.v2Key(service, v2.accessKeyId);
     const now = this.realNow();
     if (now > v2.expires * 1000) {
@@ -397,47 +400,24 @@ export class Gateway {
     const key = this.v2Key(service, v2.accessKeyId);
     const now = this.realNow();
     if (Math.abs(now - v2.requestTime) > 15 * 60 * 1000) {
-      throw new AwsError(
-        'RequestTimeTooSkewed',
-        'The difference between the request time and the current time is too large.',
-        {
-          status: 403,
-          fields: {
-            RequestTime: req.headers['x-amz-date'] ?? req.headers['date'] ?? '',
-            ServerTime: isoSeconds(now),
-            MaxAllowedSkewMilliseconds: '900000',
-          },
+      throw specError(service.auth.expired, {
+        fields: {
+          RequestTime: req.headers['x-amz-date'] ?? req.headers['date'] ?? '',
+          ServerTime: isoSeconds(now),
+          MaxAllowedSkewMilliseconds: '900000',
         },
-      );
+      });
     }
     if (!verifyHeaderV2(req, v2, key.secretAccessKey))
       throw signatureV2Mismatch(service, req, v2, v2.signedDate);
     return key.principal;
   }
 
-  /** S3 takes Signature Version 2 only for buckets in the Regions it had before 2014. */
-  private checkSignatureV2Region(req: GatewayRequest, routed: Routed): void {
-    const accepts = routed.service.signatureV2;
-    if (!accepts) return;
-    const first = req.routePath.split('/')[1];
-    let bucket = routed.bucket;
-    if (bucket === undefined && first) {
-      try {
-        bucket = decodeURIComponent(first);
-      } catch {
-        bucket = first;
-      }
-    }
-    if (!accepts(this.options.cloud, bucket)) throw new AwsError('InvalidRequest', V4_ONLY);
-  }
-
   /** The active access key a V2 signature names (S3's InvalidAccessKeyId otherwise). */
   private v2Key(service: ServiceDefinition, accessKeyId: string) {
     const key = this.options.cloud.accounts.accessKey(accessKeyId);
-    if (!key || key.status !== 'Active') {
-      const [code, status, message] = service.auth.unknownKey;
-      throw new AwsError(code, message, { status, fields: { AWSAccessKeyId: accessKeyId } });
-    }
+    if (!key || key.status !== 'Active')
+      throw specError(service.auth.unknownKey, { fields: { AWSAccessKeyId: accessKeyId } });
     return key;
   }
 
@@ -460,6 +440,29 @@ export class Gateway {
 
 class BodyTooLarge extends Error {}
 
+/** A service's own error for an authentication failure, with S3's extra fields if any. */
+function specError(
+  [code, status, message]: ErrorSpec,
+  options: { message?: string; fields?: Record<string, string> } = {},
+): AwsError {
+  return new AwsError(code, options.message ?? message, {
+    status,
+    ...(options.fields ? { fields: options.fields } : {}),
+  });
+}
+
+/** The bucket a path-style or virtual-host S3 request names (undefined: none). */
+function requestBucket(head: GatewayRequest, routed: Routed): string | undefined {
+  if (routed.bucket !== undefined) return routed.bucket;
+  const first = head.routePath.split('/')[1];
+  if (!first) return undefined;
+  try {
+    return decodeURIComponent(first);
+  } catch {
+    return first;
+  }
+}
+
 /** What a service that takes Signature Version 4 only answers an older signature. */
 const V4_ONLY =
   'The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.';
@@ -476,9 +479,7 @@ function signatureV2Mismatch(
   v2: { accessKeyId: string; signature: string },
   expiresOrDate: number | string,
 ): AwsError {
-  const [code, status, message] = service.auth.badSignature;
-  return new AwsError(code, message, {
-    status,
+  return specError(service.auth.badSignature, {
     fields: {
       AWSAccessKeyId: v2.accessKeyId,
       StringToSign: stringToSignV2(req, expiresOrDate),
